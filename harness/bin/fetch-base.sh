@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Fetch the pinned linux-source-6.1 package, check its SHA-256 and keep a git
+# repository of the pristine tree (commit tagged "base") in the cache.
+. "$(dirname "$0")/lib.sh"
+
+deb_dir=$CACHE/debs
+deb=$deb_dir/${BASE_PACKAGE}_${BASE_VERSION}_all.deb
+base_git=$CACHE/base-$BASE_VERSION.git
+
+newest_available() {
+	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk '{print $3}' |
+		sort -V | tail -n 1
+}
+
+fetch_deb() {
+	local tmp
+	mkdir -p "$deb_dir"
+	tmp=$(mktemp -d "$deb_dir/dl.XXXXXX")
+	if ! (cd "$tmp" && apt-get download -q "$BASE_PACKAGE=$BASE_VERSION" >/dev/null 2>"$tmp/err"); then
+		# The package lists may just be stale: refresh once and retry.
+		if [ "$(id -u)" = 0 ]; then
+			apt-get update -q >/dev/null 2>&1 || true
+		fi
+		if ! (cd "$tmp" && apt-get download -q "$BASE_PACKAGE=$BASE_VERSION" >/dev/null 2>"$tmp/err"); then
+			cat "$tmp/err" >&2
+			rm -rf "$tmp"
+			die "pinned base $BASE_PACKAGE $BASE_VERSION is not in the archive any more;" \
+				"newest available: $(newest_available || echo unknown)." \
+				"Re-pin with 'make repin', check the series still applies, and commit harness/base.env."
+		fi
+	fi
+	mv "$tmp"/*.deb "$deb"
+	rm -rf "$tmp"
+}
+
+verify_deb() {
+	local sum
+	sum=$(sha256sum "$deb" | cut -d' ' -f1)
+	[ "$sum" = "$BASE_SHA256" ] && return 0
+	rm -f "$deb"
+	die "checksum mismatch for $BASE_PACKAGE $BASE_VERSION: got $sum, pinned $BASE_SHA256"
+}
+
+make_base_git() {
+	local tmp
+	tmp=$(mktemp -d "$CACHE/base.XXXXXX")
+	trap 'rm -rf "$tmp" "$base_git.tmp"' EXIT
+	log "unpacking $BASE_PACKAGE $BASE_VERSION"
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
+		xz -dc -T0 | tar -x -C "$tmp"
+	local tree
+	tree=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+	[ -f "$tree/Makefile" ] || die "unexpected layout in $deb"
+	log "recording the pristine tree in git (once per base version)"
+	# Debian's .gitignore ignores the whole top level, hence -f.
+	git -C "$tree" init -q
+	git -C "$tree" add -f -A .
+	GIT_AUTHOR_DATE="1970-01-01T00:00:00Z" GIT_COMMITTER_DATE="1970-01-01T00:00:00Z" \
+		git -C "$tree" -c user.name=base -c user.email=base@localhost \
+		commit -q -m "Debian $BASE_PACKAGE $BASE_VERSION"
+	git -C "$tree" tag base
+	mv "$tree/.git" "$base_git.tmp"
+	git --git-dir="$base_git.tmp" config core.bare true
+	mv "$base_git.tmp" "$base_git"
+	rm -rf "$tmp"
+	trap - EXIT
+}
+
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock 9
+if [ ! -d "$base_git" ]; then
+	[ -f "$deb" ] || fetch_deb
+	verify_deb
+	make_base_git
+fi
+echo "$base_git"

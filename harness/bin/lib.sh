@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Common settings and helpers for the harness scripts; sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HARNESS=$TOP/harness
+# shellcheck source=../base.env
+. "$HARNESS/base.env"
+
+# Build products live in the clone (ignored by git); downloads and compiler
+# caches live outside it so that a fresh clone builds quickly, but nothing
+# fails when the cache is empty.
+OUT=${SNP_OUT:-$TOP/out}
+CACHE=${SNP_CACHE:-/var/cache/sev-snp-6.1}
+SRC=$OUT/linux
+# The object tree is a subdirectory of the source tree: kbuild then uses
+# relative paths, so ccache hits survive a move to another clone.
+OBJ=$SRC/obj
+RESULTS=$OUT/results.txt
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+# Top-level directories of the kernel tree that may hold our files.
+KERNEL_DIRS="arch block crypto Documentation drivers fs include init kernel lib mm net scripts security tools virt"
+# Paths under those directories that belong to the repo, not to the series.
+NOT_IN_SERIES="tools/testing/snp-platform/"
+
+if [ -d /usr/lib/ccache ] && [ -z "${SNP_NO_CCACHE:-}" ]; then
+	export PATH=/usr/lib/ccache:$PATH
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+fi
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# result STATUS LEVEL NAME [DETAIL]: one line per test, also kept in $RESULTS
+# for the summary that make check prints last.
+result() {
+	local line="$1 $2 $3${4:+ - $4}"
+	mkdir -p "$OUT"
+	printf '%s\n' "$line"
+	printf '%s\n' "$line" >>"$RESULTS"
+}
+
+kmake() {
+	make -C "$SRC" O=obj ARCH=x86_64 "$@"
+}
