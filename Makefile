@@ -1,0 +1,55 @@
+# SEV-SNP for Linux 6.1 LTS: build the patched kernel and run the tests.
+# The real work is in harness/bin/; each script says what it does at the top.
+
+BIN := harness/bin
+
+.PHONY: all deps base assemble kernel series series-check check kunit l2 static refresh-patches repin clean distclean
+
+all: kernel
+
+deps:
+	$(BIN)/install-deps.sh
+
+base: deps
+	$(BIN)/fetch-base.sh >/dev/null
+
+assemble: deps
+	$(BIN)/assemble.sh
+
+# Patched tree, test kernel bzImage and modules.
+kernel:
+	$(BIN)/build.sh
+
+# git-am-able series with a cover letter in out/series, checked by applying
+# it to a pristine base; series-check also builds every patch.
+series: kernel
+	$(BIN)/series.sh
+
+series-check: kernel
+	$(BIN)/series.sh --build
+
+# Every test level; the last line is "N passed, N failed, N skipped".
+check:
+	$(BIN)/check.sh
+
+# Single levels, for quick iteration after make (no summary line).
+static: series
+	$(BIN)/l0-static.sh
+kunit: kernel
+	$(BIN)/l1-kunit.sh
+l2: kernel
+	$(BIN)/l2-selftests.sh
+
+# Show the newest linux-source-6.1 in the archive and its checksum.
+repin:
+	$(BIN)/repin.sh
+
+clean:
+	rm -rf out/linux/obj out/linux/obj-w1 out/series-check/obj out/selftests-kvm out/l2-* out/results.txt
+
+distclean:
+	rm -rf out
+
+# Write commits made in out/linux back into patches/ and our files.
+refresh-patches:
+	$(BIN)/refresh-patches.sh

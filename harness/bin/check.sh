@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# make check: build, export and verify the series, then run every test level
+# that exists (L0 static, L1 KUnit, L2 nested KVM). One line per test; the
+# last line is "N passed, N failed, N skipped"; exit 1 on any failure.
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$OUT"
+: >"$RESULTS"
+t0=$(date +%s)
+summary() {
+	local p f s
+	p=$(grep -c '^PASS ' "$RESULTS" || true)
+	f=$(grep -c '^FAIL ' "$RESULTS" || true)
+	s=$(grep -c '^SKIP ' "$RESULTS" || true)
+	if [ "$f" -gt 0 ]; then
+		echo
+		echo "Failed:"
+		grep '^FAIL ' "$RESULTS"
+	fi
+	log "make check took $(($(date +%s) - t0)) s"
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" -eq 0 ]
+}
+
+# stage NAME COMMAND...: a step the tests need; when it fails, it is
+# reported as a failed test and the levels after it are not run.
+stage() {
+	local name=$1 t=$SECONDS
+	shift
+	if "$@" 2>"$OUT/$name.err"; then
+		cat "$OUT/$name.err" >&2
+		result PASS L0 "$name" "$((SECONDS - t)) s"
+	else
+		cat "$OUT/$name.err" >&2
+		result FAIL L0 "$name" "$(grep -m1 '^ERROR:' "$OUT/$name.err" | cut -c8- || true)"
+		summary
+		exit 1
+	fi
+}
+
+stage build "$HARNESS/bin/build.sh"
+stage series "$HARNESS/bin/series.sh" --build
+"$HARNESS/bin/l0-static.sh"
+"$HARNESS/bin/l1-kunit.sh"
+"$HARNESS/bin/l2-selftests.sh"
+summary

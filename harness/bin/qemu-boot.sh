@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Boot a kernel and initramfs in QEMU TCG and write the serial console to a
+# log file: qemu-boot.sh KERNEL INITRD LOG TIMEOUT [extra QEMU args...].
+# CPU model and size come from QEMU_CPU (EPYC-Milan), QEMU_SMP (2) and
+# QEMU_MEM (2G). TCG runs single-threaded: multi-threaded TCG in QEMU 7.2
+# sometimes executes a stale int3 after the guest patches a jump label.
+. "$(dirname "$0")/lib.sh"
+
+kernel=$1 initrd=$2 log_file=$3 secs=$4
+shift 4
+rc=0
+timeout -s KILL "$secs" qemu-system-x86_64 \
+	-accel tcg,thread=single -cpu "${QEMU_CPU:-EPYC-Milan}" \
+	-smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-2G}" \
+	-nodefaults -nographic -no-reboot -serial stdio \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 loglevel=4 panic=-1 ${KERNEL_ARGS:-}" \
+	"$@" </dev/null >"$log_file" 2>&1 || rc=$?
+exit $rc
