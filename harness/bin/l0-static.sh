@@ -41,7 +41,17 @@ if [ ${#cfiles[@]} -eq 0 ]; then
 	result SKIP L0 sparse-w1 "the series changes no kernel C file yet"
 	exit 0
 fi
-dirs=$(printf '%s\n' "${cfiles[@]}" | xargs -n1 dirname | sort -u)
+# Build the kbuild directory (the nearest one with a Makefile) of each file:
+# arch/x86/kvm/svm/sev.c is built through arch/x86/kvm/Makefile.
+kbuild_dir() {
+	local d
+	d=$(dirname "$1")
+	while [ "$d" != . ] && [ ! -f "$SRC/$d/Makefile" ] && [ ! -f "$SRC/$d/Kbuild" ]; do
+		d=$(dirname "$d")
+	done
+	echo "$d"
+}
+dirs=$(for f in "${cfiles[@]}"; do kbuild_dir "$f"; done | sort -u)
 
 W1=$SRC/obj-w1
 mkdir -p "$W1"
