@@ -11,6 +11,6 @@ if ! kmake -j"$JOBS" bzImage modules >"$OUT/build.log" 2>&1; then
 	grep -E 'error|Error' "$OUT/build.log" | head -n 30 >&2
 	die "kernel build failed, full log: $OUT/build.log"
 fi
-rm -rf "$OUT/modules"
-kmake -s INSTALL_MOD_PATH="$OUT/modules" modules_install >/dev/null
+rm -rf "$MODULES"
+kmake -s INSTALL_MOD_PATH="$MODULES" modules_install >/dev/null
 log "built $(kmake -s kernelrelease): $OBJ/arch/x86/boot/bzImage"

@@ -8,7 +8,11 @@ frags=()
 while read -r f; do
 	case "$f" in ''|'#'*) continue ;; harness/*) frags+=("$TOP/$f") ;; *) frags+=("$SRC/$f") ;; esac
 done <"$HARNESS/configs/test-kernel.list"
-[ "${VARIANT:-}" = debug ] && frags+=("$HARNESS/configs/debug.config")
+case "$VARIANT" in
+'') ;;
+debug) frags+=("$HARNESS/configs/debug.config") ;;
+*) die "unknown VARIANT=$VARIANT (known: debug)" ;;
+esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "config fragment $f is missing"; done
 
 # Regenerate only when an input changed, so .config keeps its timestamp.
@@ -21,7 +25,7 @@ log "generating .config from ${#frags[@]} fragments"
 mkdir -p "$OBJ"
 rm -f "$OBJ/.config.inputs"
 kmake -s allnoconfig >/dev/null
-(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O obj obj/.config "${frags[@]}" >"$OBJ/.merge.log") ||
+(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$OBJ_NAME" "$OBJ_NAME/.config" "${frags[@]}" >"$OBJ/.merge.log") ||
 	die "merge_config.sh failed, see $OBJ/.merge.log"
 kmake -s olddefconfig >/dev/null 2>&1
 

@@ -32,7 +32,7 @@ PY
 
 rc=0
 (cd "$SRC" && timeout 900 python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
-	--build_dir=obj --kunitconfig="$kunitconfig" --jobs="$JOBS" \
+	--build_dir="$OBJ_NAME" --kunitconfig="$kunitconfig" --jobs="$JOBS" \
 	--timeout=600 --json="$json" >"$log_file" 2>&1) || rc=$?
 
 if [ ! -s "$json" ]; then

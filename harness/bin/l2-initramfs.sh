@@ -12,7 +12,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib}
 cp /bin/busybox "$root/bin/busybox"
 cp "$HARNESS/l2/init" "$root/init"
 chmod +x "$root/init"
-cp -a "$OUT/modules/lib/modules" "$root/lib/"
+cp -a "$MODULES/lib/modules" "$root/lib/"
 grep -Ev '^[[:space:]]*(#|$)' "$list" >"$root/tests/list"
 while read -r name _; do
 	mkdir -p "$root/tests/$(dirname "$name")"

@@ -16,7 +16,11 @@ CACHE=${SNP_CACHE:-/var/cache/sev-snp-6.1}
 SRC=$OUT/linux
 # The object tree is a subdirectory of the source tree: kbuild then uses
 # relative paths, so ccache hits survive a move to another clone.
-OBJ=$SRC/obj
+# VARIANT=debug builds the lockdep/KASAN kernel in a tree of its own.
+VARIANT=${VARIANT:-}
+OBJ_NAME=obj${VARIANT:+-$VARIANT}
+OBJ=$SRC/$OBJ_NAME
+MODULES=$OUT/modules${VARIANT:+-$VARIANT}
 RESULTS=$OUT/results.txt
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
@@ -44,5 +48,5 @@ result() {
 }
 
 kmake() {
-	make -C "$SRC" O=obj ARCH=x86_64 "$@"
+	make -C "$SRC" O="$OBJ_NAME" ARCH=x86_64 "$@"
 }
