@@ -27,11 +27,12 @@ summary() {
 stage() {
 	local name=$1 t=$SECONDS
 	shift
-	if "$@" 2>"$OUT/$name.err"; then
-		cat "$OUT/$name.err" >&2
+	# Progress shows as it happens; the error output is kept for the
+	# result line.
+	if "$@" 2> >(tee "$OUT/$name.err" >&2); then
 		result PASS L0 "$name" "$((SECONDS - t)) s"
 	else
-		cat "$OUT/$name.err" >&2
+		sleep 1 # let tee finish writing
 		result FAIL L0 "$name" "$(grep -m1 '^ERROR:' "$OUT/$name.err" | cut -c8- || true)"
 		summary
 		exit 1

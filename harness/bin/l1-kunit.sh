@@ -43,7 +43,7 @@ fi
 grep -q 'Regenerating .config\|Generating .config' "$log_file" &&
 	log "warning: kunit.py reconfigured the build tree"
 
-python3 - "$json" <<'PY' | while read -r status name; do result "$status" L1 "kunit:$name"; done
+python3 - "$json" >"$OUT/kunit-cases.txt" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 def walk(group, prefix):
@@ -54,6 +54,19 @@ def walk(group, prefix):
         walk(sub, prefix + sub['name'] + '.')
 walk(doc, '')
 PY
+while read -r status name; do
+	if [ "$status" = FAIL ]; then
+		# kunit.py's log has the failed expectation just before
+		# "[FAILED] case"; show it and name its location.
+		case_name=${name##*.}
+		grep -B4 "\[FAILED\] $case_name\$" "$log_file" | sed 's/^/    /' >&2 || true
+		where=$(grep -oE "# $case_name: [A-Z]+ FAILED at [^ ]+" "$log_file" | head -n 1 |
+			sed "s/^# $case_name: //" || true)
+		result FAIL L1 "kunit:$name" "${where:-see $log_file}"
+	else
+		result "$status" L1 "kunit:$name"
+	fi
+done <"$OUT/kunit-cases.txt"
 n=$(grep -c ' L1 kunit:' "$RESULTS" || true)
 if [ "$n" -eq 0 ]; then
 	result FAIL L1 kunit "no KUnit test case ran, log: $log_file"
