@@ -29,6 +29,11 @@ KERNEL_DIRS="arch block crypto Documentation drivers fs include init kernel lib 
 # Paths under those directories that belong to the repo, not to the series.
 NOT_IN_SERIES="tools/testing/snp-platform/"
 
+# One locale for every caller: ccache keys on LANG and LC_*, and compiler
+# messages stay in English for the log parsers.
+export LANG=C.UTF-8
+unset LC_ALL LC_CTYPE LC_MESSAGES
+
 if [ -d /usr/lib/ccache ] && [ -z "${SNP_NO_CCACHE:-}" ]; then
 	export PATH=/usr/lib/ccache:$PATH
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
