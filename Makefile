@@ -45,7 +45,7 @@ repin:
 	$(BIN)/repin.sh
 
 clean:
-	rm -rf out/linux/obj out/linux/obj-w1 out/series-check/obj out/selftests-kvm out/l2-* out/results.txt
+	rm -rf out/linux/obj out/linux/obj-* out/series-check/obj out/modules* out/selftests-kvm out/l2-* out/results.txt
 
 distclean:
 	rm -rf out

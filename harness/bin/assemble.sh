@@ -30,26 +30,23 @@ if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
 		"'git -C $SRC checkout -- .', then run make again."
 fi
 
-# Parse the series file: "patch" lines at column 0, new files indented.
 declare -a patches=()
 declare -A files_of=() owner=()
 [ -f "$series" ] || die "missing $series"
-while IFS= read -r line || [ -n "$line" ]; do
-	line=${line%%#*}
-	[ -n "${line//[[:space:]]/}" ] || continue
-	if [[ $line =~ ^[[:space:]] ]]; then
-		f=$(echo "$line" | xargs)
+while read -r kind name; do
+	if [ "$kind" = file ]; then
+		f=$name
 		[ ${#patches[@]} -gt 0 ] || die "series: file $f listed before any patch"
 		[ -z "${owner[$f]:-}" ] || die "series: $f listed twice (${owner[$f]} and ${patches[-1]})"
 		[ -f "$TOP/$f" ] || die "series: ${patches[-1]} lists $f, which is not in the repo"
 		owner[$f]=${patches[-1]}
 		files_of[${patches[-1]}]+="$f "
 	else
-		p=$(echo "$line" | xargs)
+		p=$name
 		[ -f "$TOP/patches/$p" ] || die "series: patches/$p does not exist"
 		patches+=("$p")
 	fi
-done <"$series"
+done < <(series_entries)
 
 # Every file we keep at a kernel-tree path must belong to exactly one patch.
 for d in $KERNEL_DIRS; do

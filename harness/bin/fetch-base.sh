@@ -7,11 +7,6 @@ deb_dir=$CACHE/debs
 deb=$deb_dir/${BASE_PACKAGE}_${BASE_VERSION}_all.deb
 base_git=$CACHE/base-$BASE_VERSION.git
 
-newest_available() {
-	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk '{print $3}' |
-		sort -V | tail -n 1
-}
-
 fetch_deb() {
 	local tmp
 	mkdir -p "$deb_dir"
@@ -25,7 +20,7 @@ fetch_deb() {
 			cat "$tmp/err" >&2
 			rm -rf "$tmp"
 			die "pinned base $BASE_PACKAGE $BASE_VERSION is not in the archive any more;" \
-				"newest available: $(newest_available || echo unknown)." \
+				"newest available: $(newest_base_version || echo unknown)." \
 				"Re-pin with 'make repin', check the series still applies, and commit harness/base.env."
 		fi
 	fi

@@ -52,6 +52,27 @@ result() {
 	printf '%s\n' "$line" >>"$RESULTS"
 }
 
+# series_entries: patches/series as "patch NAME" and "file PATH" lines, with
+# comments and blank lines dropped. Patches start at column 0; the new files
+# a patch adds are indented under it.
+series_entries() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%%#*}
+		[ -n "${line//[[:space:]]/}" ] || continue
+		if [[ $line =~ ^[[:space:]] ]]; then
+			echo "file $(echo "$line" | xargs)"
+		else
+			echo "patch $(echo "$line" | xargs)"
+		fi
+	done <"$TOP/patches/series"
+}
+
+# newest_base_version: the newest $BASE_PACKAGE the configured archives offer.
+newest_base_version() {
+	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk '{print $3}' | sort -V | tail -n 1
+}
+
 kmake() {
 	make -C "$SRC" O="$OBJ_NAME" ARCH=x86_64 "$@"
 }

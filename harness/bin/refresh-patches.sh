@@ -8,7 +8,7 @@
 cd "$SRC"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	die "commit your edits in $SRC first (git commit, or --fixup plus rebase --autosquash)"
-mapfile -t entries < <(grep -E '^[^[:space:]#]' "$TOP/patches/series")
+mapfile -t entries < <(series_entries | sed -n 's/^patch //p')
 mapfile -t commits < <(git rev-list --reverse base..HEAD)
 [ ${#entries[@]} -eq ${#commits[@]} ] ||
 	die "$SRC has ${#commits[@]} commits on base, patches/series has ${#entries[@]} entries;" \

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null 2>&1
-v=$(apt-cache madison "$BASE_PACKAGE" | awk '{print $3}' | sort -V | tail -n 1)
+v=$(newest_base_version)
 [ -n "$v" ] || die "no $BASE_PACKAGE in the configured archives"
 sum=$(apt-cache show "$BASE_PACKAGE=$v" | sed -n 's/^SHA256: //p' | head -n 1)
 echo "pinned:  $BASE_VERSION"
