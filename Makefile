@@ -39,6 +39,7 @@ kunit: kernel
 	$(BIN)/l1-kunit.sh
 l2: kernel
 	$(BIN)/l2-selftests.sh
+	$(BIN)/l2-snp-host.sh
 
 # Show the newest linux-source-6.1 in the archive and its checksum.
 repin:

@@ -44,4 +44,5 @@ stage series "$HARNESS/bin/series.sh" --build
 "$HARNESS/bin/l0-static.sh"
 "$HARNESS/bin/l1-kunit.sh"
 "$HARNESS/bin/l2-selftests.sh"
+"$HARNESS/bin/l2-snp-host.sh"
 summary

@@ -4,7 +4,7 @@
 
 PACKAGES="bc bison build-essential busybox-static ca-certificates ccache cpio
 	dpkg-dev flex gawk git kmod libc6-dev libelf-dev libssl-dev perl python3
-	qemu-system-x86 qemu-utils rsync sparse xz-utils zstd"
+	python3-sphinx qemu-system-x86 qemu-utils rsync sparse xz-utils zstd"
 
 missing=""
 for p in $PACKAGES; do

@@ -34,6 +34,32 @@ for mail in "$OUT"/series/*.patch; do
 	fi
 done
 
+# --- documentation ------------------------------------------------------
+# Build the Sphinx subtree of every document the series changes; warnings
+# about those documents fail.
+mapfile -t rsts < <(git -C "$SRC" diff --name-only --diff-filter=AM base..HEAD -- \
+	'Documentation/*/*.rst')
+if [ ${#rsts[@]} -eq 0 ]; then
+	result SKIP L0 htmldocs "the series changes no documentation"
+fi
+for top in $(printf '%s\n' "${rsts[@]}" | cut -d/ -f2 | sort -u); do
+	log "htmldocs: Documentation/$top"
+	rc=0
+	mkdir -p "$SRC/obj-docs"
+	make -C "$SRC" O=obj-docs SPHINXDIRS="$top" htmldocs >"$SRC/obj-docs/log-$top" 2>&1 || rc=$?
+	ours=$(grep -E 'WARNING|ERROR|SEVERE|CRITICAL' "$SRC/obj-docs/log-$top" |
+		grep -F "$(printf '%s\n' "${rsts[@]}" | grep "^Documentation/$top/")" || true)
+	if [ $rc -ne 0 ]; then
+		tail -n 10 "$SRC/obj-docs/log-$top" >&2
+		result FAIL L0 "htmldocs:$top" "sphinx failed (make rc=$rc), log: $SRC/obj-docs/log-$top"
+	elif [ -n "$ours" ]; then
+		printf '%s\n' "$ours" | sed 's/^/    /' >&2
+		result FAIL L0 "htmldocs:$top" "$(printf '%s\n' "$ours" | wc -l) warning(s) in documents the series changes"
+	else
+		result PASS L0 "htmldocs:$top" "$(printf '%s\n' "${rsts[@]}" | grep -c "^Documentation/$top/") document(s), no warnings"
+	fi
+done
+
 # --- sparse and W=1 -----------------------------------------------------
 mapfile -t cfiles < <(git -C "$SRC" diff --name-only --diff-filter=AM base..HEAD -- '*.c' |
 	grep -Ev '^(tools|Documentation|scripts|samples)/' || true)
@@ -53,30 +79,68 @@ kbuild_dir() {
 }
 dirs=$(for f in "${cfiles[@]}"; do kbuild_dir "$f"; done | sort -u)
 
-W1=$SRC/obj-w1
-mkdir -p "$W1"
-if ! cmp -s "$OBJ/.config" "$W1/.config.src"; then
-	cp "$OBJ/.config" "$W1/.config"
-	cp "$OBJ/.config" "$W1/.config.src"
-	# Upstream KVM is not W=1 clean; see warnings as warnings and keep ours.
-	"$SRC/scripts/config" --file "$W1/.config" --disable KVM_WERROR --disable WERROR
-	make -C "$SRC" O=obj-w1 ARCH=x86_64 -s olddefconfig >/dev/null
-fi
-# Our own objects always recompile so their warnings show again (ccache
-# replays them cheaply).
-for f in "${cfiles[@]}"; do rm -f "$W1/${f%.c}.o"; done
-for d in $dirs; do
-	log "sparse + W=1: $d/"
-	rc=0
-	make -C "$SRC" O=obj-w1 ARCH=x86_64 -j"$JOBS" W=1 C=2 "$d/" >"$W1/log" 2>&1 || rc=$?
-	ours=$(python3 "$HARNESS/bin/added-lines.py" "$SRC" <"$W1/log")
-	if [ $rc -ne 0 ] && [ -z "$ours" ]; then
-		grep -E 'error' "$W1/log" | head -n 10 >&2
-		result FAIL L0 "sparse-w1:$d/" "build failed (make rc=$rc), log: $W1/log"
-	elif [ -n "$ours" ]; then
-		printf '%s\n' "$ours" | sed 's/^/    /' >&2
-		result FAIL L0 "sparse-w1:$d/" "$(printf '%s\n' "$ours" | wc -l) finding(s) on lines the series adds"
-	else
-		result PASS L0 "sparse-w1:$d/"
+# Directories the kernel builds only with an option of ours (see
+# arch/x86/Kbuild); building them by name in a config without it would
+# compile code the kernel never includes.
+gated_dirs="arch/x86/virt/svm:X86_SNP_HOST"
+dir_enabled() {
+	local config=$1 d=$2 g
+	for g in $gated_dirs; do
+		[ "${g%%:*}" = "$d" ] || continue
+		grep -q "^CONFIG_${g#*:}=y" "$config" || return 1
+	done
+	return 0
+}
+
+# w1_build OBJDIR NAME SPARSE: configure OBJDIR from the test kernel's
+# config with the options given after it turned off, then build each
+# directory with W=1 (and sparse when SPARSE is 1).
+w1_build() {
+	local objdir=$1 label=$2 sparse=$3 o d rc ours
+	shift 3
+	local dir=$SRC/$objdir
+	mkdir -p "$dir"
+	if ! cmp -s "$OBJ/.config" "$dir/.config.src" || ! [ -f "$dir/.config" ]; then
+		cp "$OBJ/.config" "$dir/.config"
+		cp "$OBJ/.config" "$dir/.config.src"
+		# Upstream KVM is not W=1 clean; see warnings as warnings and keep ours.
+		"$SRC/scripts/config" --file "$dir/.config" --disable KVM_WERROR --disable WERROR
+		for o in "$@"; do "$SRC/scripts/config" --file "$dir/.config" --disable "$o"; done
+		make -C "$SRC" O="$objdir" ARCH=x86_64 -s olddefconfig >/dev/null
+		for o in "$@"; do
+			if grep -q "^CONFIG_$o=" "$dir/.config"; then
+				result FAIL L0 "$label" "CONFIG_$o is still set after olddefconfig"
+				return
+			fi
+		done
 	fi
-done
+	# Our own objects always recompile so their warnings show again
+	# (ccache replays them cheaply).
+	for f in "${cfiles[@]}"; do rm -f "$dir/${f%.c}.o"; done
+	for d in $dirs; do
+		if ! dir_enabled "$dir/.config" "$d"; then
+			log "$label: $d/ is compiled out in this configuration"
+			continue
+		fi
+		log "$label: $d/"
+		rc=0
+		make -C "$SRC" O="$objdir" ARCH=x86_64 -j"$JOBS" W=1 \
+			$([ "$sparse" = 1 ] && echo C=2) "$d/" >"$dir/log" 2>&1 || rc=$?
+		ours=$(python3 "$HARNESS/bin/added-lines.py" "$SRC" <"$dir/log")
+		if [ $rc -ne 0 ] && [ -z "$ours" ]; then
+			grep -E 'error' "$dir/log" | head -n 10 >&2
+			result FAIL L0 "$label:$d/" "build failed (make rc=$rc), log: $dir/log"
+		elif [ -n "$ours" ]; then
+			printf '%s\n' "$ours" | sed 's/^/    /' >&2
+			result FAIL L0 "$label:$d/" "$(printf '%s\n' "$ours" | wc -l) finding(s) on lines the series adds"
+		else
+			result PASS L0 "$label:$d/"
+		fi
+	done
+}
+
+w1_build obj-w1 sparse-w1 1
+# The series has to build warning-free without KVM's SEV support and
+# without memory encryption, where the SNP host code is compiled out.
+w1_build obj-nosev w1-no-kvm-amd-sev 0 KVM_AMD_SEV
+w1_build obj-nomemenc w1-no-amd-mem-encrypt 0 AMD_MEM_ENCRYPT

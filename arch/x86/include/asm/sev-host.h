@@ -48,22 +48,29 @@ void __init snp_rmp_early_reserve(void);
 #else /* !CONFIG_X86_SNP_HOST */
 
 static inline bool snp_host_active(void) { return false; }
+
 static inline int snp_rmp_lookup(u64 pfn, struct snp_rmp_info *info)
 {
 	return -ENODEV;
 }
+
 static inline int snp_rmp_make_private(u64 pfn, u64 gpa, enum pg_level level,
 				       u32 asid, bool immutable)
 {
 	return -ENODEV;
 }
+
 static inline int snp_rmp_make_shared(u64 pfn, enum pg_level level)
 {
 	return -ENODEV;
 }
+
 static inline int snp_psmash(u64 pfn) { return -ENODEV; }
+
 static inline void snp_leak_pages(u64 pfn, unsigned int npages) { }
+
 static inline unsigned long snp_nr_leaked_pages(void) { return 0; }
+
 static inline void snp_rmp_early_reserve(void) { }
 
 #endif /* CONFIG_X86_SNP_HOST */

@@ -82,5 +82,6 @@ static int __init snp_debugfs_init(void)
 			    &snp_leaked_pages_fops);
 	return 0;
 }
+
 /* After snp_host_init() has decided. */
 late_initcall(snp_debugfs_init);

@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt)	"SEV-SNP: " fmt
 
+#include <linux/kernel.h>
 #include <linux/pgtable.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
@@ -38,24 +39,28 @@ static u64 snp_fault_pfn(unsigned long address)
 	return pfn;
 }
 
-static void snp_rmp_entry_print(const char *level, u64 pfn)
+/* What the RMP says about @pfn, as one line for a fault report. */
+static void snp_rmp_entry_format(char *buf, size_t len, u64 pfn)
 {
 	const struct rmp_table *t = snp_rmp_table();
 	struct snp_rmp_info info;
 
 	if (pfn == -1ULL) {
-		printk("%sRMP: address not mapped\n", level);
+		scnprintf(buf, len, "address not mapped");
 		return;
 	}
 	if (!t->entries || rmp_table_lookup(t, pfn, &info)) {
-		printk("%sRMP: PFN %#llx has no RMP entry\n", level, pfn);
+		scnprintf(buf, len, "PFN %#llx has no RMP entry", pfn);
 		return;
 	}
-	printk("%sRMP: PFN %#llx: assigned=%d asid=%u gpa=%#llx page=%s immutable=%d validated=%d vmsa=%d raw=%#018llx\n",
-	       level, pfn, info.assigned, info.asid, info.gpa,
-	       info.level == PG_LEVEL_2M ? "2M" : "4K", info.immutable,
-	       info.validated, info.vmsa, t->entries[pfn].lo);
+	scnprintf(buf, len,
+		  "PFN %#llx: assigned=%d asid=%u gpa=%#llx page=%s immutable=%d validated=%d vmsa=%d raw=%#018llx",
+		  pfn, info.assigned, info.asid, info.gpa,
+		  info.level == PG_LEVEL_2M ? "2M" : "4K", info.immutable,
+		  info.validated, info.vmsa, t->entries[pfn].lo);
 }
+
+#define SNP_RMP_LINE_LEN	160
 
 /**
  * snp_rmp_fault_show() - print the RMP entry behind a faulting address
@@ -65,8 +70,10 @@ static void snp_rmp_entry_print(const char *level, u64 pfn)
  */
 void snp_rmp_fault_show(unsigned long address)
 {
-	pr_alert("#PF: RMP violation at %#lx\n", address);
-	snp_rmp_entry_print(KERN_ALERT, snp_fault_pfn(address));
+	char line[SNP_RMP_LINE_LEN];
+
+	snp_rmp_entry_format(line, sizeof(line), snp_fault_pfn(address));
+	pr_alert("#PF: RMP violation at %#lx, RMP: %s\n", address, line);
 }
 
 /**
@@ -81,11 +88,12 @@ void snp_rmp_fault_report(unsigned long error_code, unsigned long address)
 {
 	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
 				      DEFAULT_RATELIMIT_BURST);
+	char line[SNP_RMP_LINE_LEN];
 
 	if (!__ratelimit(&rs))
 		return;
 
-	pr_warn("RMP violation by %s[%d] at %#lx (error code %#lx)\n",
-		current->comm, task_pid_nr(current), address, error_code);
-	snp_rmp_entry_print(KERN_WARNING, snp_fault_pfn(address));
+	snp_rmp_entry_format(line, sizeof(line), snp_fault_pfn(address));
+	pr_warn("RMP violation by %s[%d] at %#lx (error code %#lx), RMP: %s\n",
+		current->comm, task_pid_nr(current), address, error_code, line);
 }

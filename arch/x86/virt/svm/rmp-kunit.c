@@ -102,6 +102,7 @@ static void snp_host_case_desc(const struct snp_host_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(snp_host, snp_host_cases, snp_host_case_desc);
 
 static void snp_host_check_reports_first_failed_condition(struct kunit *test)
@@ -197,6 +198,7 @@ static void rmp_reserve_case_desc(const struct rmp_reserve_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(rmp_reserve, rmp_reserve_cases, rmp_reserve_case_desc);
 
 static void rmp_reserve_widens_to_2m_regions(struct kunit *test)

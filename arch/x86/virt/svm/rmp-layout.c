@@ -25,9 +25,11 @@ static const char * const snp_host_reason_texts[SNP_HOST_NR_REASONS] = {
 	[SNP_HOST_NO_SNP]		= "CPU does not support SEV-SNP",
 	[SNP_HOST_OLD_FAMILY]		= "CPU family older than 19h (Zen 3)",
 	[SNP_HOST_GUEST]		= "running under a hypervisor",
-	[SNP_HOST_MEM_ENCRYPT_OFF]	= "memory encryption disabled in SYSCFG (enable SMEE in the BIOS)",
+	[SNP_HOST_MEM_ENCRYPT_OFF]	=
+		"memory encryption disabled in SYSCFG (enable SMEE in the BIOS)",
 	[SNP_HOST_SMM_UNLOCKED]		= "SMM lock not set in HWCR by the BIOS",
-	[SNP_HOST_RMP_NOT_SET]		= "RMP table not reserved by the BIOS (enable SEV-SNP in the BIOS)",
+	[SNP_HOST_RMP_NOT_SET]		=
+		"RMP table not reserved by the BIOS (enable SEV-SNP in the BIOS)",
 	[SNP_HOST_RMP_MALFORMED]	= "RMP_BASE/RMP_END programmed with an invalid range",
 	[SNP_HOST_RMP_TOO_SMALL]	= "RMP table does not cover all system RAM",
 	[SNP_HOST_NO_IOMMU]		= "no AMD IOMMU enabled (SNP requires the IOMMU)",
@@ -36,7 +38,8 @@ static const char * const snp_host_reason_texts[SNP_HOST_NR_REASONS] = {
 	[SNP_HOST_IOMMU_TOO_LATE]	= "IOMMU was set up before SNP could be enabled in it",
 	[SNP_HOST_IOMMU_FAILED]		= "IOMMU initialisation failed",
 	[SNP_HOST_RMP_MAP_FAILED]	= "cannot map the RMP table",
-	[SNP_HOST_CPU_ENABLE_FAILED]	= "cannot register the CPU hotplug callback that enables SNP",
+	[SNP_HOST_CPU_ENABLE_FAILED]	=
+		"cannot register the CPU hotplug callback that enables SNP",
 };
 
 const char *snp_host_reason_text(enum snp_host_reason reason)

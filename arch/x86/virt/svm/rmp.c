@@ -18,7 +18,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/static_call.h>
-#include <asm/pgtable.h>
+#include <linux/pgtable.h>
 
 #include "rmp.h"
 
@@ -354,9 +354,8 @@ unsigned long snp_nr_leaked_pages(void)
 EXPORT_SYMBOL_GPL(snp_nr_leaked_pages);
 
 /* Report the leaked ranges through @show; used by debugfs. */
-void snp_leaked_ranges_walk(void (*show)(void *arg, u64 pfn,
-					unsigned int npages),
-			   void *arg, unsigned long *unrecorded)
+void snp_leaked_ranges_walk(snp_leak_show_t show, void *arg,
+			    unsigned long *unrecorded)
 {
 	struct snp_leaked_range *r;
 	unsigned long flags;

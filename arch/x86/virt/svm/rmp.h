@@ -27,6 +27,7 @@ struct rmp_raw_entry {
 	u64 lo;
 	u64 hi;
 };
+
 static_assert(sizeof(struct rmp_raw_entry) == RMP_ENTRY_SIZE);
 
 #define RMPE_ASSIGNED		BIT_ULL(0)
@@ -46,6 +47,7 @@ struct rmp_state {
 	u8 rsvd;
 	u32 asid;
 } __packed;
+
 static_assert(sizeof(struct rmp_state) == 16);
 
 #define RMP_STATE_PAGE_4K	0
@@ -146,6 +148,7 @@ int rmp_state_encode(struct rmp_state *st, u64 gpa, enum pg_level level,
 int rmp_check_pfn(const struct rmp_table *t, u64 pfn, enum pg_level level);
 
 /* rmp.c: the table and the instructions */
+typedef void (*snp_leak_show_t)(void *arg, u64 pfn, unsigned int npages);
 typedef int (rmp_update_insn_t)(u64 spa, const struct rmp_state *st);
 typedef int (rmp_psmash_insn_t)(u64 spa);
 DECLARE_STATIC_CALL(rmp_update_insn, rmp_update_insn_t);
@@ -159,9 +162,8 @@ int rmp_table_psmash(const struct rmp_table *t, u64 pfn);
 const struct rmp_table *snp_rmp_table(void);
 void snp_rmp_table_set(const struct rmp_table *t);
 void snp_host_set_active(bool active);
-void snp_leaked_ranges_walk(void (*show)(void *arg, u64 pfn,
-					unsigned int npages),
-			   void *arg, unsigned long *unrecorded);
+void snp_leaked_ranges_walk(snp_leak_show_t show, void *arg,
+			    unsigned long *unrecorded);
 
 /* snp-host-init.c */
 enum snp_host_reason snp_host_reason(void);

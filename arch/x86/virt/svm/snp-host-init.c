@@ -16,17 +16,17 @@
 #define pr_fmt(fmt)	"SEV-SNP: " fmt
 
 #include <linux/amd-iommu.h>
+#include <linux/cpufeature.h>
 #include <linux/cpuhotplug.h>
 #include <linux/io.h>
 #include <linux/memory.h>
 #include <linux/pfn.h>
 #include <linux/printk.h>
+#include <linux/processor.h>
 #include <linux/smp.h>
 #include <linux/syscore_ops.h>
-#include <asm/cpufeature.h>
 #include <asm/e820/api.h>
 #include <asm/msr.h>
-#include <asm/processor.h>
 
 #include "rmp.h"
 
@@ -81,8 +81,10 @@ static void __init snp_read_facts(struct snp_host_facts *f)
 	if (!rdmsrl_safe(MSR_K7_HWCR, &msr))
 		f->smm_lock = msr & MSR_K7_HWCR_SMMLOCK;
 	if (rdmsrl_safe(MSR_AMD64_RMP_BASE, &f->rmp_base) ||
-	    rdmsrl_safe(MSR_AMD64_RMP_END, &f->rmp_end))
-		f->rmp_base = f->rmp_end = 0;
+	    rdmsrl_safe(MSR_AMD64_RMP_END, &f->rmp_end)) {
+		f->rmp_base = 0;
+		f->rmp_end = 0;
+	}
 	f->ram_end_pfn = snp_e820_ram_end_pfn();
 }
 
@@ -133,6 +135,7 @@ static int __init snp_host_iommu_init(void)
 		snp_reason = snp_host_iommu_reason(amd_iommu_snp_enable());
 	return 0;
 }
+
 /* Before pci_iommu_init() (rootfs_initcall) sets the IOMMU up. */
 fs_initcall(snp_host_iommu_init);
 
@@ -271,5 +274,6 @@ static int __init snp_host_init(void)
 	snp_host_report();
 	return 0;
 }
+
 /* After the IOMMU (rootfs_initcall), before the PSP driver probes. */
 device_initcall(snp_host_init);

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# L2: check what the SNP host code says at boot on CPU models that cannot be
+# SNP hosts. Each model must print exactly its one expected "SEV-SNP:" line
+# (or none on Intel), and nothing else may change. The EPYC-Milan boot is
+# the one l2-selftests.sh already ran; the others boot the same initramfs
+# with "l2.bootonly", which skips the selftests.
+. "$(dirname "$0")/lib.sh"
+
+initrd=$OUT/l2-initramfs.cpio.gz
+if [ ! -f "$initrd" ]; then
+	result FAIL L2 snp-host "no initramfs: l2-selftests.sh did not build $initrd"
+	exit 0
+fi
+
+# The kernel's own lines about SNP from a console log: the dmesg dump at
+# the end, without timestamps.
+snp_lines() {
+	sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$1" |
+		sed -n 's/^\[ *[0-9.]*\] //p' | grep -E 'SEV-SNP' || true
+}
+
+# check NAME CONSOLE EXPECTED-LINE ("" for none)
+check() {
+	local name=$1 console=$2 want=$3 got
+	if ! grep -q '^L2-DMESG-END' "$console"; then
+		result FAIL L2 "snp-host:$name" "the guest did not finish, log: $console"
+		return
+	fi
+	got=$(snp_lines "$console")
+	if [ "$got" = "$want" ]; then
+		result PASS L2 "snp-host:$name" "${want:-no SEV-SNP line}"
+	else
+		printf '    expected: %s\n    got:\n%s\n' "${want:-(nothing)}" \
+			"$(printf '%s\n' "$got" | sed 's/^/      /')" >&2
+		result FAIL L2 "snp-host:$name" "wrong SEV-SNP boot message, log: $console"
+	fi
+}
+
+# debugfs on the EPYC-Milan boot: the status names the reason, and the RMP
+# entry file refuses to read without SNP.
+milan=$OUT/l2-console.log.txt
+reason="CPU does not support SEV-SNP"
+check EPYC-Milan "$milan" "SEV-SNP: host support disabled: $reason"
+if grep -qx "L2-SNP-STATUS disabled: $reason" "$milan"; then
+	result PASS L2 "snp-host:debugfs-status" "disabled: $reason"
+else
+	result FAIL L2 "snp-host:debugfs-status" \
+		"$(grep '^L2-SNP-STATUS' "$milan" || echo 'no status line'), log: $milan"
+fi
+if grep -q '^L2-SNP-RMP-ENTRY .*No such device' "$milan"; then
+	result PASS L2 "snp-host:debugfs-rmp-entry" "ENODEV without SNP"
+else
+	result FAIL L2 "snp-host:debugfs-rmp-entry" \
+		"$(grep '^L2-SNP-RMP-ENTRY' "$milan" || echo 'no rmp_entry line'), log: $milan"
+fi
+
+# Boot-only runs: CPU model, result name, expected line.
+boot() {
+	local cpu=$1 name=$2 want=$3 log_file=$OUT/l2-$2.log rc=0
+	log "booting with -cpu $cpu (boot only)"
+	QEMU_CPU=$cpu KERNEL_ARGS="l2.bootonly" \
+		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
+		"$log_file" "${L2_TIMEOUT:-600}" || rc=$?
+	tr -d '\r' <"$log_file" >"$log_file.txt"
+	check "$name" "$log_file.txt" "$want"
+	if grep -E 'WARNING:|BUG:|Oops|general protection fault|Kernel panic|Call Trace:' \
+		"$log_file.txt" >&2; then
+		result FAIL L2 "snp-host:$name-dmesg" "kernel warnings or oopses (qemu rc=$rc), log: $log_file.txt"
+	else
+		result PASS L2 "snp-host:$name-dmesg" "no WARN, BUG or oops"
+	fi
+}
+
+boot EPYC-Milan,-svm no-svm "SEV-SNP: host support disabled: CPU does not support SVM"
+boot Skylake-Client intel ""
