@@ -309,7 +309,8 @@ static unsigned long snp_leaked_unrecorded;
  * For pages whose RMP entry the host could not reset, typically because
  * the firmware failed to reclaim them: handing them back to the page
  * allocator would let the host fault on them, or give guest data to
- * someone else. The caller must own the pages and forget them afterwards.
+ * someone else. The caller must hold a reference to the pages and forget
+ * them afterwards.
  *
  * Context: any context.
  */
@@ -320,8 +321,13 @@ void snp_leak_pages(u64 pfn, unsigned int npages)
 	u64 i;
 
 	for (i = pfn; i < pfn + npages; i++) {
-		if (pfn_valid(i))
-			get_page(pfn_to_page(i));
+		/*
+		 * A free page is already back in the allocator: nothing can
+		 * keep it from being reused, so at least say so.
+		 */
+		if (pfn_valid(i) && !get_page_unless_zero(pfn_to_page(i)))
+			pr_err("leaked PFN %#llx was already freed; it may be reused\n",
+			       i);
 	}
 
 	r = kmalloc(sizeof(*r), GFP_ATOMIC | __GFP_NOWARN);
