@@ -34,6 +34,28 @@ for mail in "$OUT"/series/*.patch; do
 	fi
 done
 
+# --- kernel-doc ---------------------------------------------------------
+# The C files and headers the series adds: kernel-doc must parse them
+# without warnings, and every exported function needs a kernel-doc comment.
+mapfile -t newsrc < <(git -C "$SRC" diff --name-only --diff-filter=A base..HEAD -- '*.c' '*.h' |
+	grep -Ev '^(tools|Documentation|scripts|samples)/' || true)
+if [ ${#newsrc[@]} -eq 0 ]; then
+	result SKIP L0 kernel-doc "the series adds no kernel C file yet"
+else
+	kdoc=$(cd "$SRC" && scripts/kernel-doc -none "${newsrc[@]}" 2>&1 || true)
+	undoc=$(cd "$SRC" && for f in "${newsrc[@]}"; do
+		sed -n 's/^EXPORT_SYMBOL\(_GPL\)\?(\([a-z0-9_]*\));$/\2/p' "$f" | while read -r fn; do
+			grep -q "^ \* $fn() - " "$f" || echo "$f: $fn() is exported without kernel-doc"
+		done
+	done)
+	if [ -n "$kdoc$undoc" ]; then
+		printf '%s\n' "$kdoc" "$undoc" | sed '/^$/d; s/^/    /' >&2
+		result FAIL L0 kernel-doc "$(printf '%s\n' "$kdoc" "$undoc" | sed '/^$/d' | wc -l) finding(s)"
+	else
+		result PASS L0 kernel-doc "${#newsrc[@]} new file(s), exported functions documented"
+	fi
+fi
+
 # --- documentation ------------------------------------------------------
 # Build the Sphinx subtree of every document the series changes; warnings
 # about those documents fail.
