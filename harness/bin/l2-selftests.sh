@@ -85,12 +85,9 @@ done
 
 # --- dmesg ------------------------------------------------------------------
 # Everything the kernel printed, from the serial console and the final dump.
-pattern='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|'
-pattern+='possible circular locking|possible recursive locking|inconsistent lock state|'
-pattern+='suspicious RCU usage|UBSAN:|KASAN:|Call Trace:'
 if ! grep -q '^L2-DMESG-END' "$console"; then
 	result FAIL L2 dmesg "the guest did not finish (qemu rc=$rc); see $console"
-elif bad=$(grep -E "$pattern" "$console"); then
+elif bad=$(grep -E "$DMESG_BAD" "$console"); then
 	printf '%s\n' "$bad" | head -n 20 | sed 's/^/    /' >&2
 	result FAIL L2 dmesg "kernel warnings or oopses in the guest, log: $console"
 else

@@ -63,11 +63,10 @@ boot() {
 		"$log_file" "${L2_TIMEOUT:-600}" || rc=$?
 	tr -d '\r' <"$log_file" >"$log_file.txt"
 	check "$name" "$log_file.txt" "$want"
-	if grep -E 'WARNING:|BUG:|Oops|general protection fault|Kernel panic|Call Trace:' \
-		"$log_file.txt" >&2; then
+	if grep -E "$DMESG_BAD" "$log_file.txt" >&2; then
 		result FAIL L2 "snp-host:$name-dmesg" "kernel warnings or oopses (qemu rc=$rc), log: $log_file.txt"
 	else
-		result PASS L2 "snp-host:$name-dmesg" "no WARN, BUG or oops"
+		result PASS L2 "snp-host:$name-dmesg" "no WARN, BUG, oops or lockdep report"
 	fi
 }
 
