@@ -204,8 +204,7 @@ int rmp_state_encode(struct rmp_state *st, u64 gpa, enum pg_level level,
 	memset(st, 0, sizeof(*st));
 	st->gpa = gpa;
 	st->assigned = 1;
-	st->pagesize = level == PG_LEVEL_2M ? RMP_STATE_PAGE_2M :
-					      RMP_STATE_PAGE_4K;
+	st->pagesize = rmp_state_pagesize(level);
 	st->immutable = immutable;
 	st->asid = asid;
 	return 0;

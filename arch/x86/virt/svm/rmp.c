@@ -262,8 +262,7 @@ int snp_rmp_make_shared(u64 pfn, enum pg_level level)
 	if (ret)
 		return ret;
 
-	st.pagesize = level == PG_LEVEL_2M ? RMP_STATE_PAGE_2M :
-					     RMP_STATE_PAGE_4K;
+	st.pagesize = rmp_state_pagesize(level);
 	return rmp_table_update(&snp_rmp, pfn, level, &st);
 }
 EXPORT_SYMBOL_GPL(snp_rmp_make_shared);

@@ -53,6 +53,11 @@ static_assert(sizeof(struct rmp_state) == 16);
 #define RMP_STATE_PAGE_4K	0
 #define RMP_STATE_PAGE_2M	1
 
+static inline u8 rmp_state_pagesize(enum pg_level level)
+{
+	return level == PG_LEVEL_2M ? RMP_STATE_PAGE_2M : RMP_STATE_PAGE_4K;
+}
+
 /* Status codes RMPUPDATE and PSMASH return in EAX. */
 #define RMP_INSN_OK		0
 #define RMP_INSN_FAIL_INPUT	1
