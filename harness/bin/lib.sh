@@ -43,14 +43,14 @@ fi
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# result STATUS LEVEL NAME [DETAIL]: one line per test, also kept in $RESULTS
-# for the summary that make check prints last.
 # What in a guest's console log means the kernel went wrong: warnings, oopses,
 # lockdep, RCU, UBSAN and KASAN reports. Any match fails an L2 test.
 DMESG_BAD='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|'
 DMESG_BAD+='possible circular locking|possible recursive locking|inconsistent lock state|'
 DMESG_BAD+='suspicious RCU usage|UBSAN:|KASAN:|Call Trace:'
 
+# result STATUS LEVEL NAME [DETAIL]: one line per test, also kept in $RESULTS
+# for the summary that make check prints last.
 result() {
 	local line="$1 $2 $3${4:+ - $4}"
 	mkdir -p "$OUT"
