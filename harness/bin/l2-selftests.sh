@@ -83,6 +83,26 @@ grep -E '^known ' "$list" | while read -r _ name why; do
 	result SKIP L2 "selftest:$name" "not run: $why"
 done
 
+# --- leaks ------------------------------------------------------------------
+# Only when the guest ran the whole list (not in the boot-only checks).
+if grep -q '^L2-UNEVICTABLE ' "$console"; then
+	read -r before after < <(sed -n 's/^L2-UNEVICTABLE before=\([0-9]*\)kB after=\([0-9]*\)kB$/\1 \2/p' "$console")
+	if [ -n "$before" ] && [ "$before" = "$after" ]; then
+		result PASS L2 leaks:unevictable "${after} kB before and after the selftests (guest_memfd pages are unevictable)"
+	else
+		result FAIL L2 leaks:unevictable "Unevictable was '${before}' kB before the selftests, '${after}' kB after"
+	fi
+	if ! grep -q '^L2-KMEMLEAK-END' "$console"; then
+		result SKIP L2 leaks:kmemleak "the test kernel has no kmemleak"
+	elif n=$(sed -n '/^L2-KMEMLEAK-BEGIN/,/^L2-KMEMLEAK-END/p' "$console" |
+		grep -c 'unreferenced object') && [ "$n" -gt 0 ]; then
+		sed -n '/^L2-KMEMLEAK-BEGIN/,/^L2-KMEMLEAK-END/p' "$console" | head -n 40 | sed 's/^/    /' >&2
+		result FAIL L2 leaks:kmemleak "$n unreferenced objects after the selftests, log: $console"
+	else
+		result PASS L2 leaks:kmemleak "no unreferenced object after the selftests"
+	fi
+fi
+
 # --- dmesg ------------------------------------------------------------------
 # Everything the kernel printed, from the serial console and the final dump.
 if ! grep -q '^L2-DMESG-END' "$console"; then
