@@ -101,11 +101,11 @@ static int reserve_range(struct kvm *kvm, gfn_t start, gfn_t end)
  * Call @fn for the part of [start, end) that each memslot, in every address
  * space, covers.  Returns true if any call asked for a TLB flush.
  */
-static bool for_each_slot_in_range(struct kvm *kvm, gfn_t start, gfn_t end,
-				   bool (*fn)(struct kvm *kvm,
-					      struct kvm_gfn_range *range,
-					      unsigned long attrs),
-				   unsigned long attrs)
+typedef bool (*slot_range_fn)(struct kvm *kvm, struct kvm_gfn_range *range,
+			      unsigned long attrs);
+
+static bool apply_to_slots_in_range(struct kvm *kvm, gfn_t start, gfn_t end,
+				    slot_range_fn fn, unsigned long attrs)
 {
 	struct kvm_memslot_iter iter;
 	struct kvm_gfn_range range;
@@ -154,7 +154,7 @@ static void begin_attribute_change(struct kvm *kvm, gfn_t start, gfn_t end)
 {
 	KVM_MMU_LOCK(kvm);
 	kvm_mmu_invalidate_begin(kvm, 0, ULONG_MAX);
-	if (for_each_slot_in_range(kvm, start, end, zap_range, 0))
+	if (apply_to_slots_in_range(kvm, start, end, zap_range, 0))
 		kvm_flush_remote_tlbs(kvm);
 	KVM_MMU_UNLOCK(kvm);
 }
@@ -163,7 +163,7 @@ static void end_attribute_change(struct kvm *kvm, gfn_t start, gfn_t end,
 				 unsigned long attrs)
 {
 	KVM_MMU_LOCK(kvm);
-	for_each_slot_in_range(kvm, start, end, update_arch_range, attrs);
+	apply_to_slots_in_range(kvm, start, end, update_arch_range, attrs);
 	kvm_mmu_invalidate_end(kvm, 0, ULONG_MAX);
 	KVM_MMU_UNLOCK(kvm);
 }

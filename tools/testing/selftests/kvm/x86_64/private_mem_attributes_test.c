@@ -25,7 +25,7 @@ do {										\
 		    what, __ret, __err, strerror(__err), #err);			\
 } while (0)
 
-#define TEST_GPA	(1ULL << 32)
+#define TEST_GPA	BIT_ULL(32)
 
 static size_t page_size;
 
@@ -179,7 +179,7 @@ int main(void)
 	test_default_vm(kvm_fd);
 
 	types = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_VM_TYPES);
-	if (!(types & (1 << KVM_X86_SW_PROTECTED_VM))) {
+	if (!(types & BIT(KVM_X86_SW_PROTECTED_VM))) {
 		print_skip("KVM_X86_SW_PROTECTED_VM is not supported, private VM part not run");
 		close(kvm_fd);
 		return KSFT_SKIP;

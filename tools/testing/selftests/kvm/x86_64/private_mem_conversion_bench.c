@@ -29,7 +29,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 
-#define DATA_GPA	(1ULL << 32)
+#define DATA_GPA	BIT_ULL(32)
 #define DATA_SLOT	10
 
 static uint64_t data_size = 1ULL << 30;
@@ -54,7 +54,7 @@ static void guest_touch(uint64_t size)
 	uint64_t gpa;
 
 	for (gpa = DATA_GPA; gpa < DATA_GPA + size; gpa += PAGE_SIZE)
-		*(volatile uint8_t *)gpa = 1;
+		WRITE_ONCE(*(uint8_t *)gpa, 1);
 }
 
 static void guest_code(uint64_t size, uint64_t step, uint64_t nr_rounds)

@@ -37,7 +37,7 @@
 #define NR_VCPUS		2
 #define CHUNK_SIZE		(2ULL << 20)
 #define CHUNK_PAGES		(CHUNK_SIZE / PAGE_SIZE)
-#define DATA_GPA		(1ULL << 32)
+#define DATA_GPA		BIT_ULL(32)
 #define DATA_SLOT		10
 #define NOGMEM_GPA		(DATA_GPA + NR_VCPUS * CHUNK_SIZE)
 #define NOGMEM_SLOT		11
@@ -73,7 +73,7 @@ static void guest_check(uint64_t gpa, uint64_t size, uint8_t want)
 	uint64_t i;
 
 	for (i = 0; i < size; i++) {
-		uint8_t val = *(volatile uint8_t *)(gpa + i);
+		uint8_t val = READ_ONCE(*(uint8_t *)(gpa + i));
 
 		GUEST_ASSERT_3(val == want, gpa + i, val, want);
 	}
@@ -101,6 +101,7 @@ static void guest_code(uint64_t id)
 	uint64_t nogmem = NOGMEM_GPA + id * PAGE_SIZE;
 	uint8_t priv = PRIVATE_PATTERN(id), shared = SHARED_PATTERN(id);
 	unsigned int i;
+	uint64_t val;
 
 	/* Fresh private memory reads as zero, not as the host's pattern. */
 	guest_check(base, CHUNK_SIZE, 0);
@@ -147,10 +148,10 @@ static void guest_code(uint64_t id)
 	 * page to shared and the write completes.  Twice, to see that the
 	 * exit repeats after the host makes the page private again.
 	 */
-	*(volatile uint64_t *)nogmem = 0x1234 + id;
+	WRITE_ONCE(*(uint64_t *)nogmem, 0x1234 + id);
 	GUEST_SYNC_ARGS(SYNC_IMPLICIT_DONE, nogmem, 0x1234 + id, 0, 0);
-	GUEST_ASSERT_3(*(volatile uint64_t *)nogmem == 0x5678 + id, nogmem,
-		       *(volatile uint64_t *)nogmem, 0x5678 + id);
+	val = READ_ONCE(*(uint64_t *)nogmem);
+	GUEST_ASSERT_3(val == 0x5678 + id, nogmem, val, 0x5678 + id);
 
 	GUEST_DONE();
 }
