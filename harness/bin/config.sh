@@ -29,19 +29,27 @@ kmake -s allnoconfig >/dev/null
 	die "merge_config.sh failed, see $OBJ/.merge.log"
 kmake -s olddefconfig >/dev/null 2>&1
 
-bad=0
+# A later fragment may override an earlier one (merge_config.sh does the
+# same): check each option against the last fragment that sets it.
+declare -A want from
 for f in "${frags[@]}"; do
 	while IFS='=' read -r key val; do
-		if [ "$val" = n ]; then
-			grep -q "^$key=" "$OBJ/.config" || continue
-			got=$(grep "^$key=" "$OBJ/.config")
-		else
-			grep -qxF "$key=$val" "$OBJ/.config" && continue
-			got=$(grep -E "^$key=|^# $key is not set" "$OBJ/.config" || echo "absent")
-		fi
-		echo "config: ${f#"$TOP"/} asks for $key=$val, Kconfig gave: $got" >&2
-		bad=1
+		want[$key]=$val
+		from[$key]=${f#"$TOP"/}
 	done < <(grep -E '^CONFIG_[A-Za-z0-9_]+=' "$f")
+done
+bad=0
+for key in "${!want[@]}"; do
+	val=${want[$key]}
+	if [ "$val" = n ]; then
+		grep -q "^$key=" "$OBJ/.config" || continue
+		got=$(grep "^$key=" "$OBJ/.config")
+	else
+		grep -qxF "$key=$val" "$OBJ/.config" && continue
+		got=$(grep -E "^$key=|^# $key is not set" "$OBJ/.config" || echo "absent")
+	fi
+	echo "config: ${from[$key]} asks for $key=$val, Kconfig gave: $got" >&2
+	bad=1
 done
 [ $bad = 0 ] || die "the kernel config does not match its fragments (missing dependencies?)"
 echo "$stamp" >"$OBJ/.config.inputs"

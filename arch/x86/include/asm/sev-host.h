@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <asm/pgtable_types.h>
 
+struct e820_table;
+
 /**
  * struct snp_rmp_info - decoded RMP entry of one 4 KiB page
  * @gpa: guest physical address the page is assigned to (page aligned)
@@ -44,6 +46,7 @@ void snp_leak_pages(u64 pfn, unsigned int npages);
 unsigned long snp_nr_leaked_pages(void);
 
 void __init snp_rmp_early_reserve(void);
+const struct e820_table *snp_host_e820_table(void);
 
 #else /* !CONFIG_X86_SNP_HOST */
 
@@ -72,6 +75,11 @@ static inline void snp_leak_pages(u64 pfn, unsigned int npages) { }
 static inline unsigned long snp_nr_leaked_pages(void) { return 0; }
 
 static inline void snp_rmp_early_reserve(void) { }
+
+static inline const struct e820_table *snp_host_e820_table(void)
+{
+	return NULL;
+}
 
 #endif /* CONFIG_X86_SNP_HOST */
 

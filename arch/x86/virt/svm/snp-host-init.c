@@ -38,6 +38,19 @@ enum snp_host_reason snp_host_reason(void)
 	return snp_reason;
 }
 
+/**
+ * snp_host_e820_table() - the memory map, for the SNP firmware driver
+ *
+ * SNP_INIT_EX takes the reserved regions of this map as HV-fixed memory.
+ *
+ * Return: the kernel's e820 table; it does not change after boot.
+ */
+const struct e820_table *snp_host_e820_table(void)
+{
+	return e820_table;
+}
+EXPORT_SYMBOL_GPL(snp_host_e820_table);
+
 /* Highest PFN of memory the kernel may use, from the firmware memory map. */
 static u64 __init snp_e820_ram_end_pfn(void)
 {
