@@ -15,9 +15,9 @@
 #include <linux/mutex.h>
 #include <linux/panic_notifier.h>
 #include <linux/psp-sev-snp.h>
+#include <linux/smp.h>
 #include <asm/msr.h>
 #include <asm/sev-host.h>
-#include <asm/smp.h>
 
 #include "psp-dev.h"
 #include "sev-dev.h"
