@@ -23,6 +23,15 @@
 #include "sev-dev.h"
 #include "sev-snp.h"
 
+/*
+ * Off by default for now: legacy SEV commands whose buffers the firmware
+ * writes do not yet go through firmware-owned pages, so they fail once
+ * SNP is initialised, and SEV and SEV-ES guests with them.
+ */
+static bool psp_snp_init;
+module_param(psp_snp_init, bool, 0444);
+MODULE_PARM_DESC(psp_snp_init, " if true, initialise the SEV-SNP firmware at probe on an SNP host; legacy SEV guests cannot be launched then");
+
 static int snp_hw_issue(void *ctx, int cmd, void *buf, int *fw_err)
 {
 	return __sev_do_cmd_locked(cmd, buf, fw_err);
@@ -171,6 +180,11 @@ void sev_snp_platform_init(struct sev_device *sev)
 
 	if (!snp_host_active())
 		return;
+
+	if (!psp_snp_init) {
+		dev_info(sev->dev, "SEV-SNP: firmware not initialised (ccp.psp_snp_init=0)\n");
+		return;
+	}
 
 	if (is_kdump_kernel()) {
 		dev_info(sev->dev, "SEV-SNP: not initialised in a kdump kernel\n");
