@@ -13,6 +13,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
+#include <asm/unaligned.h>
 #include <asm/e820/types.h>
 #include <uapi/linux/psp-sev.h>
 
@@ -46,9 +47,23 @@ struct fake_psp {
 	u64 leaked[8];
 	int nleaked;
 
+	/* The legacy command being run, see snp_legacy_* below */
+	const struct snp_legacy_case *legacy;
+	u64 legacy_pa[2];
+
 	u32 nranges;
 	struct sev_data_snp_range ranges[8];
 	u8 vlek_first_byte;
+};
+
+struct snp_legacy_case {
+	const char *name;
+	int cmd;
+	bool cmd_page_fw;
+	int nbufs;
+	bool guest;
+	u8 addr_off[2];
+	u8 len_off[2];
 };
 
 /* The ops have no context argument for the RMP: one fake at a time. */
@@ -233,8 +248,54 @@ static int fake_issue(void *ctx, int cmd, void *buf, int *fw_err)
 	return status ? -EIO : 0;
 }
 
+/*
+ * A legacy command while SNP is up: everything the firmware writes must be
+ * firmware-owned, host buffers bounced, guest memory in place. The fake
+ * then writes its output: 0x5a bytes and a shorter length.
+ */
+static int fake_issue_page(void *ctx, int cmd, void *page, int *fw_err)
+{
+	const struct snp_legacy_case *c = fake->legacy;
+	struct fake_psp *f = ctx;
+	int i;
+
+	if (f->nlog < FAKE_LOG_LEN)
+		f->log[f->nlog++] = cmd;
+	KUNIT_ASSERT_NOT_NULL(f->test, c);
+	KUNIT_EXPECT_EQ(f->test, cmd, c->cmd);
+	KUNIT_EXPECT_EQ(f->test, fake_page_assigned(PHYS_PFN(__pa(page))),
+			c->cmd_page_fw);
+
+	for (i = 0; i < c->nbufs; i++) {
+		u64 pa = get_unaligned((u64 *)(page + c->addr_off[i])) & ~sme_me_mask;
+		u32 len = get_unaligned((u32 *)(page + c->len_off[i]));
+
+		KUNIT_EXPECT_TRUE(f->test, fake_page_assigned(PHYS_PFN(pa)));
+		if (c->guest)
+			KUNIT_EXPECT_EQ(f->test, pa, f->legacy_pa[i]);
+		else
+			KUNIT_EXPECT_NE(f->test, pa, f->legacy_pa[i]);
+		KUNIT_EXPECT_EQ(f->test, offset_in_page(pa),
+				offset_in_page(f->legacy_pa[i]));
+		KUNIT_EXPECT_EQ(f->test, len, 100);
+		if (cmd == f->fail_cmd && f->fail_count)
+			continue;
+		memset(__va(pa), 0x5a, len);
+		put_unaligned(50, (u32 *)(page + c->len_off[i]));
+	}
+
+	if (cmd == f->fail_cmd && f->fail_count) {
+		f->fail_count--;
+		*fw_err = f->fail_status;
+		return -EIO;
+	}
+	*fw_err = 0;
+	return 0;
+}
+
 static const struct snp_fw_ops fake_ops = {
 	.issue		= fake_issue,
+	.issue_page	= fake_issue_page,
 	.page_to_fw	= fake_page_to_fw,
 	.page_to_hv	= fake_page_to_hv,
 	.page_assigned	= fake_page_assigned,
@@ -759,6 +820,206 @@ static void snp_ioctl_checks_arguments(struct kunit *test)
 	snp_test_user_done();
 }
 
+#define LEGACY_HOST(name, type, cmd, a, l) \
+	{ name, cmd, true, 1, false, { offsetof(struct type, a) }, \
+	  { offsetof(struct type, l) } }
+
+static const struct snp_legacy_case snp_legacy_cases[] = {
+	{ "platform_status", SEV_CMD_PLATFORM_STATUS, true },
+	{ "guest_status", SEV_CMD_GUEST_STATUS, true },
+	{ "launch_start", SEV_CMD_LAUNCH_START, true },
+	{ "receive_start", SEV_CMD_RECEIVE_START, true },
+	LEGACY_HOST("pek_csr", sev_data_pek_csr, SEV_CMD_PEK_CSR, address, len),
+	{ "pdh_cert_export", SEV_CMD_PDH_CERT_EXPORT, true, 2, false,
+	  { offsetof(struct sev_data_pdh_cert_export, pdh_cert_address),
+	    offsetof(struct sev_data_pdh_cert_export, cert_chain_address) },
+	  { offsetof(struct sev_data_pdh_cert_export, pdh_cert_len),
+	    offsetof(struct sev_data_pdh_cert_export, cert_chain_len) } },
+	LEGACY_HOST("get_id", sev_data_get_id, SEV_CMD_GET_ID, address, len),
+	LEGACY_HOST("launch_measure", sev_data_launch_measure,
+		    SEV_CMD_LAUNCH_MEASURE, address, len),
+	LEGACY_HOST("attestation_report", sev_data_attestation_report,
+		    SEV_CMD_ATTESTATION_REPORT, address, len),
+	LEGACY_HOST("send_start", sev_data_send_start, SEV_CMD_SEND_START,
+		    session_address, session_len),
+	{ "send_update_data", SEV_CMD_SEND_UPDATE_DATA, true, 2, false,
+	  { offsetof(struct sev_data_send_update_data, hdr_address),
+	    offsetof(struct sev_data_send_update_data, trans_address) },
+	  { offsetof(struct sev_data_send_update_data, hdr_len),
+	    offsetof(struct sev_data_send_update_data, trans_len) } },
+	{ "send_update_vmsa", SEV_CMD_SEND_UPDATE_VMSA, true, 2, false,
+	  { offsetof(struct sev_data_send_update_vmsa, hdr_address),
+	    offsetof(struct sev_data_send_update_vmsa, trans_address) },
+	  { offsetof(struct sev_data_send_update_vmsa, hdr_len),
+	    offsetof(struct sev_data_send_update_vmsa, trans_len) } },
+	{ "launch_update_data", SEV_CMD_LAUNCH_UPDATE_DATA, false, 1, true,
+	  { offsetof(struct sev_data_launch_update_data, address) },
+	  { offsetof(struct sev_data_launch_update_data, len) } },
+	{ "launch_update_vmsa", SEV_CMD_LAUNCH_UPDATE_VMSA, false, 1, true,
+	  { offsetof(struct sev_data_launch_update_vmsa, address) },
+	  { offsetof(struct sev_data_launch_update_vmsa, len) } },
+	{ "launch_secret", SEV_CMD_LAUNCH_UPDATE_SECRET, false, 1, true,
+	  { offsetof(struct sev_data_launch_secret, guest_address) },
+	  { offsetof(struct sev_data_launch_secret, guest_len) } },
+	{ "receive_update_data", SEV_CMD_RECEIVE_UPDATE_DATA, false, 1, true,
+	  { offsetof(struct sev_data_receive_update_data, guest_address) },
+	  { offsetof(struct sev_data_receive_update_data, guest_len) } },
+	{ "receive_update_vmsa", SEV_CMD_RECEIVE_UPDATE_VMSA, false, 1, true,
+	  { offsetof(struct sev_data_receive_update_vmsa, guest_address) },
+	  { offsetof(struct sev_data_receive_update_vmsa, guest_len) } },
+	{ "dbg_decrypt", SEV_CMD_DBG_DECRYPT, false, 1, false,
+	  { offsetof(struct sev_data_dbg, dst_addr) },
+	  { offsetof(struct sev_data_dbg, len) } },
+	{ "dbg_encrypt", SEV_CMD_DBG_ENCRYPT, false, 1, true,
+	  { offsetof(struct sev_data_dbg, dst_addr) },
+	  { offsetof(struct sev_data_dbg, len) } },
+};
+
+static void snp_legacy_desc(const struct snp_legacy_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(snp_legacy, snp_legacy_cases, snp_legacy_desc);
+
+/*
+ * Build the command buffer of @c with each buffer 100 bytes at offset 16
+ * of its own page, filled with 0x11.
+ */
+static void snp_legacy_setup(struct kunit *test, const struct snp_legacy_case *c,
+			     u8 *data, struct page **pages)
+{
+	struct fake_psp *f = test->priv;
+	int i;
+
+	snp_test_bring_up(test, f);
+	f->legacy = c;
+	for (i = 0; i < c->nbufs; i++) {
+		pages[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+		memset(page_address(pages[i]), 0x11, PAGE_SIZE);
+		f->legacy_pa[i] = PFN_PHYS(page_to_pfn(pages[i])) + 16;
+		put_unaligned(__sme_set(f->legacy_pa[i]), (u64 *)(data + c->addr_off[i]));
+		put_unaligned(100, (u32 *)(data + c->len_off[i]));
+	}
+}
+
+static void snp_legacy_cmd_uses_firmware_pages(struct kunit *test)
+{
+	const struct snp_legacy_case *c = test->param_value;
+	struct fake_psp *f = test->priv;
+	struct page *pages[2] = {};
+	u8 data[SNP_LEGACY_MAX_CMD_LEN] = {};
+	int i, fw_err, len = sizeof(data);
+
+	KUNIT_EXPECT_FALSE(test, snp_legacy_cmd_needs_fw_pages(&f->fw, c->cmd));
+	snp_legacy_setup(test, c, data, pages);
+	KUNIT_EXPECT_TRUE(test, snp_legacy_cmd_needs_fw_pages(&f->fw, c->cmd));
+
+	KUNIT_EXPECT_EQ(test, snp_legacy_cmd_run(&f->fw, c->cmd, data, len, &fw_err), 0);
+	KUNIT_EXPECT_EQ(test, fw_err, 0);
+	KUNIT_EXPECT_EQ(test, f->nleaked, 0);
+	KUNIT_EXPECT_FALSE(test, fake_page_assigned(PHYS_PFN(__pa(f->fw.legacy_page))));
+
+	for (i = 0; i < c->nbufs; i++) {
+		u8 *buf = page_address(pages[i]);
+
+		/* The caller's address is back, with the firmware's length. */
+		KUNIT_EXPECT_EQ(test, get_unaligned((u64 *)(data + c->addr_off[i])),
+				__sme_set(f->legacy_pa[i]));
+		KUNIT_EXPECT_EQ(test, get_unaligned((u32 *)(data + c->len_off[i])), 50);
+		KUNIT_EXPECT_FALSE(test, fake_page_assigned(page_to_pfn(pages[i])));
+		/* Output reached the buffer: in place for guest memory (100 bytes) */
+		KUNIT_EXPECT_EQ(test, buf[16], 0x5a);
+		KUNIT_EXPECT_EQ(test, buf[16 + 49], 0x5a);
+		KUNIT_EXPECT_EQ(test, buf[16 + 50], c->guest ? 0x5a : 0x11);
+		KUNIT_EXPECT_EQ(test, buf[15], 0x11);
+		__free_page(pages[i]);
+	}
+	free_page((unsigned long)f->fw.legacy_page);
+}
+
+static void snp_legacy_firmware_error_copies_nothing(struct kunit *test)
+{
+	const struct snp_legacy_case *c = &snp_legacy_cases[5];	/* PDH_CERT_EXPORT */
+	struct fake_psp *f = test->priv;
+	struct page *pages[2] = {};
+	u8 data[SNP_LEGACY_MAX_CMD_LEN] = {};
+	int i, fw_err;
+
+	snp_legacy_setup(test, c, data, pages);
+	f->fail_cmd = c->cmd;
+	f->fail_status = SEV_RET_INVALID_LEN;
+	f->fail_count = 1;
+	KUNIT_EXPECT_EQ(test, snp_legacy_cmd_run(&f->fw, c->cmd, data,
+						 sizeof(struct sev_data_pdh_cert_export),
+						 &fw_err), -EIO);
+	KUNIT_EXPECT_EQ(test, fw_err, SEV_RET_INVALID_LEN);
+	KUNIT_EXPECT_EQ(test, f->nleaked, 0);
+	for (i = 0; i < c->nbufs; i++) {
+		KUNIT_EXPECT_EQ(test, ((u8 *)page_address(pages[i]))[16], 0x11);
+		KUNIT_EXPECT_EQ(test, get_unaligned((u64 *)(data + c->addr_off[i])),
+				__sme_set(f->legacy_pa[i]));
+		__free_page(pages[i]);
+	}
+	free_page((unsigned long)f->fw.legacy_page);
+}
+
+static void snp_legacy_reclaim_failure_leaks(struct kunit *test)
+{
+	const struct snp_legacy_case *c = &snp_legacy_cases[4];	/* PEK_CSR */
+	struct fake_psp *f = test->priv;
+	struct page *pages[2] = {};
+	u8 data[SNP_LEGACY_MAX_CMD_LEN] = {};
+	void *cmd_page;
+	int fw_err;
+
+	snp_legacy_setup(test, c, data, pages);
+	/* The command page is reclaimed first: make that fail. */
+	f->fail_cmd = SEV_CMD_SNP_PAGE_RECLAIM;
+	f->fail_status = SEV_RET_INVALID_PAGE_STATE;
+	f->fail_count = 1;
+	f->fw.legacy_page = (void *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->fw.legacy_page);
+	cmd_page = f->fw.legacy_page;
+
+	KUNIT_EXPECT_EQ(test, snp_legacy_cmd_run(&f->fw, c->cmd, data,
+						 sizeof(struct sev_data_pek_csr),
+						 &fw_err), -EIO);
+	KUNIT_ASSERT_EQ(test, f->nleaked, 1);
+	KUNIT_EXPECT_EQ(test, f->leaked[0], PHYS_PFN(__pa(cmd_page)));
+	/* Never used again, never freed, and no output copied. */
+	KUNIT_EXPECT_NULL(test, f->fw.legacy_page);
+	KUNIT_EXPECT_EQ(test, page_ref_count(virt_to_page(cmd_page)), 1);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(pages[0]))[16], 0x11);
+	KUNIT_EXPECT_FALSE(test, fake_page_assigned(page_to_pfn(pages[0])));
+
+	free_page((unsigned long)cmd_page);	/* the fake's leak holds nothing */
+	__free_page(pages[0]);
+}
+
+static void snp_legacy_guest_page_reclaim_failure_leaks(struct kunit *test)
+{
+	const struct snp_legacy_case *c = &snp_legacy_cases[12];	/* LAUNCH_UPDATE_DATA */
+	struct fake_psp *f = test->priv;
+	struct page *pages[2] = {};
+	u8 data[SNP_LEGACY_MAX_CMD_LEN] = {};
+	int fw_err;
+
+	snp_legacy_setup(test, c, data, pages);
+	f->fail_cmd = SEV_CMD_SNP_PAGE_RECLAIM;
+	f->fail_status = SEV_RET_INVALID_PAGE_STATE;
+	f->fail_count = 1;
+	KUNIT_EXPECT_EQ(test, snp_legacy_cmd_run(&f->fw, c->cmd, data,
+						 sizeof(struct sev_data_launch_update_data),
+						 &fw_err), -EIO);
+	KUNIT_ASSERT_EQ(test, f->nleaked, 1);
+	KUNIT_EXPECT_EQ(test, f->leaked[0], page_to_pfn(pages[0]));
+	KUNIT_EXPECT_TRUE(test, fake_page_assigned(page_to_pfn(pages[0])));
+	__free_page(pages[0]);
+	free_page((unsigned long)f->fw.legacy_page);
+}
+
 static struct kunit_case sev_snp_fw_cases[] = {
 	KUNIT_CASE_PARAM(snp_cmd_buffer_len_matches_abi, snp_len_gen_params),
 	KUNIT_CASE(snp_status_names),
@@ -776,6 +1037,10 @@ static struct kunit_case sev_snp_fw_cases[] = {
 	KUNIT_CASE(snp_reclaim_failure_leaks_page),
 	KUNIT_CASE(snp_assign_failure_unwinds),
 	KUNIT_CASE_PARAM(snp_ioctl_checks_arguments, snp_ioctl_gen_params),
+	KUNIT_CASE_PARAM(snp_legacy_cmd_uses_firmware_pages, snp_legacy_gen_params),
+	KUNIT_CASE(snp_legacy_firmware_error_copies_nothing),
+	KUNIT_CASE(snp_legacy_reclaim_failure_leaks),
+	KUNIT_CASE(snp_legacy_guest_page_reclaim_failure_leaks),
 	{}
 };
 

@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt)	"SEV-SNP: " fmt
 
+#include <linux/amd-iommu.h>
 #include <linux/crash_dump.h>
 #include <linux/delay.h>
 #include <linux/io.h>
@@ -231,6 +232,9 @@ void sev_snp_platform_shutdown(struct sev_device *sev)
 
 	if (snp_fw_shutdown(&sev_snp_fw, &fw_err))
 		return;
+
+	if (amd_iommu_snp_release_pages())
+		dev_err(sev->dev, "SEV-SNP: IOMMU logs still firmware-owned after shutdown\n");
 
 	atomic_notifier_chain_unregister(&panic_notifier_list, &snp_panic_nb);
 	snp_panic_sev = NULL;
