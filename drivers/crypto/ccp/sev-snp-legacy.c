@@ -20,12 +20,12 @@
 
 #define pr_fmt(fmt)	"SEV-SNP: " fmt
 
+#include <linux/mem_encrypt.h>
 #include <linux/mm.h>
 #include <linux/pfn.h>
 #include <linux/printk.h>
 #include <linux/psp-sev.h>
 #include <linux/string.h>
-#include <asm/mem_encrypt.h>
 #include <asm/unaligned.h>
 
 #include "sev-snp.h"
