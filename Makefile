@@ -3,7 +3,7 @@
 
 BIN := harness/bin
 
-.PHONY: all deps base assemble kernel series series-check check kunit l2 static refresh-patches repin clean distclean
+.PHONY: all deps base assemble kernel series series-check check kunit l2 l3 model run static refresh-patches repin clean distclean
 
 all: kernel
 
@@ -40,6 +40,16 @@ kunit: kernel
 l2: kernel
 	$(BIN)/l2-selftests.sh
 	$(BIN)/l2-snp-host.sh
+l3: kernel
+	$(BIN)/l3-model.sh
+
+# The SNP platform model (QEMU with our patches) in out/model, and a boot
+# of the test kernel on it with the L2 initramfs (Ctrl-A X quits).
+model: deps
+	tools/testing/snp-platform/build.sh
+run: kernel model
+	@test -f out/l2-initramfs.cpio.gz || { echo "make run boots the L2 initramfs: run 'make l2' once first"; exit 1; }
+	tools/testing/snp-platform/run.sh out/linux/obj/arch/x86/boot/bzImage out/l2-initramfs.cpio.gz l2.bootonly kvm_amd.sev=0
 
 # Show the newest linux-source-6.1 in the archive and its checksum.
 repin:

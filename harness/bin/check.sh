@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make check: build, export and verify the series, then run every test level
-# that exists (L0 static, L1 KUnit, L2 nested KVM). One line per test; the
+# that exists (L0 static, L1 KUnit, L2 nested KVM, L3 platform model). One line per test; the
 # last line is "N passed, N failed, N skipped"; exit 1 on any failure.
 . "$(dirname "$0")/lib.sh"
 
@@ -45,4 +45,5 @@ stage series "$HARNESS/bin/series.sh" --build
 "$HARNESS/bin/l1-kunit.sh"
 "$HARNESS/bin/l2-selftests.sh"
 "$HARNESS/bin/l2-snp-host.sh"
+"$HARNESS/bin/l3-model.sh"
 summary

@@ -82,3 +82,13 @@ newest_base_version() {
 kmake() {
 	make -C "$SRC" O="$OBJ_NAME" ARCH=x86_64 "$@"
 }
+
+# The QEMU arguments of the SNP platform model (tools/testing/snp-platform):
+# an EPYC-Milan that is an SNP host (CPUID, MSRs, RMP) and not a guest, on
+# q35 with the AMD IOMMU. Firmware files come from Debian's packages.
+model_args() {
+	printf '%s\n' -L /usr/share/seabios -L /usr/share/qemu \
+		-machine q35 -accel tcg,thread=single \
+		-cpu EPYC-Milan,snp-host=on,-hypervisor -device amd-iommu \
+		-smp "${MODEL_SMP:-2}" -m "${MODEL_MEM:-2G}" -nodefaults -no-reboot
+}

@@ -1,0 +1,48 @@
+/*
+ * SNP-capable AMD EPYC host model: the CPU side.
+ *
+ * With "-cpu <model>,snp-host=on" the CPU reports SEV, SEV-ES and SEV-SNP
+ * in CPUID 0x8000001F and has the MSRs a BIOS leaves on an SNP host:
+ * SYSCFG with memory encryption enabled, HWCR with SMM locked, and
+ * RMP_BASE/RMP_END pointing at an RMP table the machine reserves at the
+ * top of the RAM below 4 GiB. Memory encryption itself is not emulated.
+ *
+ * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TARGET_I386_SNP_HOST_H
+#define TARGET_I386_SNP_HOST_H
+
+#include "hw/i386/x86.h"
+
+#define MSR_SNP_SYSCFG          0xc0010010
+#define MSR_SNP_HWCR            0xc0010015
+#define MSR_SNP_RMP_BASE        0xc0010132
+#define MSR_SNP_RMP_END         0xc0010133
+
+#define SYSCFG_MFDM             (1ULL << 19)
+#define SYSCFG_MEM_ENCRYPT      (1ULL << 23)
+#define SYSCFG_SNP_EN           (1ULL << 24)
+#define SYSCFG_VMPL_EN          (1ULL << 25)
+#define HWCR_SMMLOCK            (1ULL << 0)
+
+/* CPUID 0x8000001F as the model reports it */
+#define SNP_HOST_CBIT_POS       51
+#define SNP_HOST_PHYS_REDUCTION 1
+#define SNP_HOST_NR_VMPLS       4
+#define SNP_HOST_MAX_ASID       509
+#define SNP_HOST_MIN_SEV_ASID   100
+
+/* First 16 KiB of the RMP: processor bookkeeping, then 16 bytes per page */
+#define SNP_RMP_BOOKKEEPING     0x4000
+#define SNP_RMP_ENTRY_SIZE      16
+
+void snp_host_cpuid(uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
+                    uint32_t *edx);
+void snp_host_cpu_reset(CPUX86State *env);
+bool snp_host_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val);
+int snp_host_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val);
+void snp_host_add_ram_e820(X86MachineState *x86ms);
+
+#endif
