@@ -80,6 +80,8 @@ assemble_source() {
 
 configure_and_build() {
 	local build=$WORK/build args
+	# Compile the same files in another clone from the cache as well.
+	export CCACHE_BASEDIR=$WORK CCACHE_NOHASHDIR=1
 	args=$(echo $CONFIGURE_ARGS)
 	if [ ! -f "$build/build.ninja" ] || [ "$(cat "$build/.configure-args" 2>/dev/null)" != "$args" ]; then
 		log "configuring qemu ($args)"
