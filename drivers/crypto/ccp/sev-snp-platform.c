@@ -88,7 +88,7 @@ static const struct snp_fw_ops snp_hw_ops = {
 struct snp_fw sev_snp_fw = { .ops = &snp_hw_ops };
 
 /* Command buffer of the panic path: sev->cmd_buf may be in use. */
-static struct sev_data_snp_shutdown_ex *snp_panic_buf;
+static void *snp_panic_buf;
 static struct sev_device *snp_panic_sev;
 
 /*
@@ -96,19 +96,22 @@ static struct sev_device *snp_panic_sev;
  * must not sleep. Waits for a command still in flight first; a mailbox
  * that stays busy is left alone.
  */
-static int snp_panic_issue(struct sev_device *sev, int cmd, void *buf,
-			   u32 *status)
+static int snp_panic_issue(void *ctx, int cmd, void *buf, int *fw_err)
 {
+	struct sev_device *sev = ctx;
 	void __iomem *cmdresp = sev->io_regs + sev->vdata->cmdresp_reg;
-	u64 pa = buf ? __psp_pa(buf) : 0;
-	int i;
+	u64 pa = buf ? __psp_pa(snp_panic_buf) : 0;
+	int i, len = snp_cmd_buffer_len(cmd);
 
+	*fw_err = SEV_RET_NO_FW_CALL;
 	for (i = 0; !(ioread32(cmdresp) & PSP_CMDRESP_RESP); i++) {
 		if (i == 100000)
 			return -EBUSY;
 		udelay(10);
 	}
 
+	if (buf)
+		memcpy(snp_panic_buf, buf, len);
 	iowrite32(lower_32_bits(pa), sev->io_regs + sev->vdata->cmdbuff_addr_lo_reg);
 	iowrite32(upper_32_bits(pa), sev->io_regs + sev->vdata->cmdbuff_addr_hi_reg);
 	iowrite32(cmd << SEV_CMDRESP_CMD_SHIFT, cmdresp);
@@ -118,9 +121,16 @@ static int snp_panic_issue(struct sev_device *sev, int cmd, void *buf,
 			return -ETIMEDOUT;
 		udelay(10);
 	}
-	*status = ioread32(cmdresp) & PSP_CMDRESP_ERR_MASK;
-	return 0;
+	*fw_err = ioread32(cmdresp) & PSP_CMDRESP_ERR_MASK;
+	if (buf)
+		memcpy(buf, snp_panic_buf, len);
+	return *fw_err ? -EIO : 0;
 }
+
+/* snp_fw_shutdown() issues commands and needs nothing else. */
+static const struct snp_fw_ops snp_panic_ops = {
+	.issue		= snp_panic_issue,
+};
 
 /*
  * Take SNP down so that a kdump kernel finds the IOMMU out of SNP mode.
@@ -130,33 +140,18 @@ static int snp_panic_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
 	struct sev_device *sev = snp_panic_sev;
-	u32 status = 0;
-	int rc;
+	struct snp_fw fw = { .ops = &snp_panic_ops, .ctx = sev, .ready = true };
+	int fw_err;
 
 	if (!sev || !sev_snp_fw.ready)
 		return NOTIFY_DONE;
 
 	/* SNP_SHUTDOWN_EX needs legacy SEV shut down first. */
 	if (sev->state != SEV_STATE_UNINIT)
-		snp_panic_issue(sev, SEV_CMD_SHUTDOWN, NULL, &status);
+		snp_panic_issue(sev, SEV_CMD_SHUTDOWN, NULL, &fw_err);
 
 	wbinvd();
-	snp_panic_buf->len = sizeof(*snp_panic_buf);
-	snp_panic_buf->iommu_snp_shutdown = 1;
-	rc = snp_panic_issue(sev, SEV_CMD_SNP_SHUTDOWN_EX, snp_panic_buf, &status);
-	if (!rc && status == SEV_RET_DFFLUSH_REQUIRED) {
-		rc = snp_panic_issue(sev, SEV_CMD_SNP_DF_FLUSH, NULL, &status);
-		if (!rc && !status) {
-			snp_panic_buf->len = sizeof(*snp_panic_buf);
-			snp_panic_buf->iommu_snp_shutdown = 1;
-			rc = snp_panic_issue(sev, SEV_CMD_SNP_SHUTDOWN_EX,
-					     snp_panic_buf, &status);
-		}
-	}
-	if (rc || status)
-		pr_emerg("SNP_SHUTDOWN_EX on panic failed: %d, firmware status %#x (%s)\n",
-			 rc, status, sev_fw_status_name(status));
-	else
+	if (!snp_fw_shutdown(&fw, &fw_err))
 		sev_snp_fw.ready = false;
 
 	return NOTIFY_DONE;
