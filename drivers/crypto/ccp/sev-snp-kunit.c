@@ -820,9 +820,18 @@ static void snp_ioctl_checks_arguments(struct kunit *test)
 	snp_test_user_done();
 }
 
-#define LEGACY_HOST(name, type, cmd, a, l) \
-	{ name, cmd, true, 1, false, { offsetof(struct type, a) }, \
+/* Where the test puts each buffer: stated here apart from the driver's table. */
+#define LEGACY_ONE(name, type, cmd, writes_cmd_buf, guest, a, l) \
+	{ name, cmd, writes_cmd_buf, 1, guest, { offsetof(struct type, a) }, \
 	  { offsetof(struct type, l) } }
+#define LEGACY_HOST(name, type, cmd, a, l) \
+	LEGACY_ONE(name, type, cmd, true, false, a, l)
+#define LEGACY_GUEST(name, type, cmd, a, l) \
+	LEGACY_ONE(name, type, cmd, false, true, a, l)
+#define LEGACY_HOST2(name, type, cmd, a1, l1, a2, l2) \
+	{ name, cmd, true, 2, false, \
+	  { offsetof(struct type, a1), offsetof(struct type, a2) }, \
+	  { offsetof(struct type, l1), offsetof(struct type, l2) } }
 
 static const struct snp_legacy_case snp_legacy_cases[] = {
 	{ "platform_status", SEV_CMD_PLATFORM_STATUS, true },
@@ -830,11 +839,9 @@ static const struct snp_legacy_case snp_legacy_cases[] = {
 	{ "launch_start", SEV_CMD_LAUNCH_START, true },
 	{ "receive_start", SEV_CMD_RECEIVE_START, true },
 	LEGACY_HOST("pek_csr", sev_data_pek_csr, SEV_CMD_PEK_CSR, address, len),
-	{ "pdh_cert_export", SEV_CMD_PDH_CERT_EXPORT, true, 2, false,
-	  { offsetof(struct sev_data_pdh_cert_export, pdh_cert_address),
-	    offsetof(struct sev_data_pdh_cert_export, cert_chain_address) },
-	  { offsetof(struct sev_data_pdh_cert_export, pdh_cert_len),
-	    offsetof(struct sev_data_pdh_cert_export, cert_chain_len) } },
+	LEGACY_HOST2("pdh_cert_export", sev_data_pdh_cert_export,
+		     SEV_CMD_PDH_CERT_EXPORT, pdh_cert_address, pdh_cert_len,
+		     cert_chain_address, cert_chain_len),
 	LEGACY_HOST("get_id", sev_data_get_id, SEV_CMD_GET_ID, address, len),
 	LEGACY_HOST("launch_measure", sev_data_launch_measure,
 		    SEV_CMD_LAUNCH_MEASURE, address, len),
@@ -842,37 +849,26 @@ static const struct snp_legacy_case snp_legacy_cases[] = {
 		    SEV_CMD_ATTESTATION_REPORT, address, len),
 	LEGACY_HOST("send_start", sev_data_send_start, SEV_CMD_SEND_START,
 		    session_address, session_len),
-	{ "send_update_data", SEV_CMD_SEND_UPDATE_DATA, true, 2, false,
-	  { offsetof(struct sev_data_send_update_data, hdr_address),
-	    offsetof(struct sev_data_send_update_data, trans_address) },
-	  { offsetof(struct sev_data_send_update_data, hdr_len),
-	    offsetof(struct sev_data_send_update_data, trans_len) } },
-	{ "send_update_vmsa", SEV_CMD_SEND_UPDATE_VMSA, true, 2, false,
-	  { offsetof(struct sev_data_send_update_vmsa, hdr_address),
-	    offsetof(struct sev_data_send_update_vmsa, trans_address) },
-	  { offsetof(struct sev_data_send_update_vmsa, hdr_len),
-	    offsetof(struct sev_data_send_update_vmsa, trans_len) } },
-	{ "launch_update_data", SEV_CMD_LAUNCH_UPDATE_DATA, false, 1, true,
-	  { offsetof(struct sev_data_launch_update_data, address) },
-	  { offsetof(struct sev_data_launch_update_data, len) } },
-	{ "launch_update_vmsa", SEV_CMD_LAUNCH_UPDATE_VMSA, false, 1, true,
-	  { offsetof(struct sev_data_launch_update_vmsa, address) },
-	  { offsetof(struct sev_data_launch_update_vmsa, len) } },
-	{ "launch_secret", SEV_CMD_LAUNCH_UPDATE_SECRET, false, 1, true,
-	  { offsetof(struct sev_data_launch_secret, guest_address) },
-	  { offsetof(struct sev_data_launch_secret, guest_len) } },
-	{ "receive_update_data", SEV_CMD_RECEIVE_UPDATE_DATA, false, 1, true,
-	  { offsetof(struct sev_data_receive_update_data, guest_address) },
-	  { offsetof(struct sev_data_receive_update_data, guest_len) } },
-	{ "receive_update_vmsa", SEV_CMD_RECEIVE_UPDATE_VMSA, false, 1, true,
-	  { offsetof(struct sev_data_receive_update_vmsa, guest_address) },
-	  { offsetof(struct sev_data_receive_update_vmsa, guest_len) } },
-	{ "dbg_decrypt", SEV_CMD_DBG_DECRYPT, false, 1, false,
-	  { offsetof(struct sev_data_dbg, dst_addr) },
-	  { offsetof(struct sev_data_dbg, len) } },
-	{ "dbg_encrypt", SEV_CMD_DBG_ENCRYPT, false, 1, true,
-	  { offsetof(struct sev_data_dbg, dst_addr) },
-	  { offsetof(struct sev_data_dbg, len) } },
+	LEGACY_HOST2("send_update_data", sev_data_send_update_data,
+		     SEV_CMD_SEND_UPDATE_DATA, hdr_address, hdr_len,
+		     trans_address, trans_len),
+	LEGACY_HOST2("send_update_vmsa", sev_data_send_update_vmsa,
+		     SEV_CMD_SEND_UPDATE_VMSA, hdr_address, hdr_len,
+		     trans_address, trans_len),
+	LEGACY_GUEST("launch_update_data", sev_data_launch_update_data,
+		     SEV_CMD_LAUNCH_UPDATE_DATA, address, len),
+	LEGACY_GUEST("launch_update_vmsa", sev_data_launch_update_vmsa,
+		     SEV_CMD_LAUNCH_UPDATE_VMSA, address, len),
+	LEGACY_GUEST("launch_secret", sev_data_launch_secret,
+		     SEV_CMD_LAUNCH_UPDATE_SECRET, guest_address, guest_len),
+	LEGACY_GUEST("receive_update_data", sev_data_receive_update_data,
+		     SEV_CMD_RECEIVE_UPDATE_DATA, guest_address, guest_len),
+	LEGACY_GUEST("receive_update_vmsa", sev_data_receive_update_vmsa,
+		     SEV_CMD_RECEIVE_UPDATE_VMSA, guest_address, guest_len),
+	LEGACY_ONE("dbg_decrypt", sev_data_dbg, SEV_CMD_DBG_DECRYPT, false, false,
+		   dst_addr, len),
+	LEGACY_GUEST("dbg_encrypt", sev_data_dbg, SEV_CMD_DBG_ENCRYPT,
+		     dst_addr, len),
 };
 
 static void snp_legacy_desc(const struct snp_legacy_case *c, char *desc)
