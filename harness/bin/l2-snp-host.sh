@@ -12,13 +12,6 @@ if [ ! -f "$initrd" ]; then
 	exit 0
 fi
 
-# The kernel's own lines about SNP from a console log: the dmesg dump at
-# the end, without timestamps.
-snp_lines() {
-	sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$1" |
-		sed -n 's/^\[ *[0-9.]*\] //p' | grep -E 'SEV-SNP' || true
-}
-
 # check NAME CONSOLE EXPECTED-LINE ("" for none)
 check() {
 	local name=$1 console=$2 want=$3 got

@@ -36,9 +36,7 @@ if ! grep -q '^L2-DMESG-END' "$console"; then
 fi
 result PASS L3 model:boot "$((SECONDS - t)) s to boot and power off"
 
-# The kernel's own SEV-SNP lines, without timestamps.
-snp=$(sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$console" |
-	sed -n 's/^\[ *[0-9.]*\] //p' | grep 'SEV-SNP' || true)
+snp=$(snp_lines "$console")
 if [ "$(printf '%s\n' "$snp" | wc -l)" = 1 ] &&
 	[[ "$snp" =~ ^SEV-SNP:\ host\ support\ enabled:\ RMP\ table\ 0x[0-9a-f]+-0x[0-9a-f]+\ covers\ 2048\ MiB$ ]]; then
 	result PASS L3 model:snp-host "$snp"

@@ -83,6 +83,13 @@ kmake() {
 	make -C "$SRC" O="$OBJ_NAME" ARCH=x86_64 "$@"
 }
 
+# snp_lines CONSOLE-LOG: the kernel's own lines about SNP from the dmesg
+# dump the L2 init prints at the end, without timestamps.
+snp_lines() {
+	sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$1" |
+		sed -n 's/^\[ *[0-9.]*\] //p' | grep -E 'SEV-SNP' || true
+}
+
 # The QEMU arguments of the SNP platform model (tools/testing/snp-platform):
 # an EPYC-Milan that is an SNP host (CPUID, MSRs, RMP) and not a guest, on
 # q35 with the AMD IOMMU. Firmware files come from Debian's packages.
