@@ -27,7 +27,7 @@
 
 #include "sev-snp.h"
 
-bool snp_fw_api_at_least(const struct snp_fw *fw, u8 major, u8 minor)
+static bool snp_fw_api_at_least(const struct snp_fw *fw, u8 major, u8 minor)
 {
 	return fw->api_major > major ||
 	       (fw->api_major == major && fw->api_minor >= minor);

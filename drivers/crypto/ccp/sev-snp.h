@@ -70,7 +70,6 @@ int snp_cmd_buffer_len(int cmd);
 const char *sev_fw_status_name(int status);
 
 /* sev-snp.c: firmware bring-up, shutdown and firmware-owned pages */
-bool snp_fw_api_at_least(const struct snp_fw *fw, u8 major, u8 minor);
 int snp_build_range_list(const struct e820_table *t,
 			 struct sev_data_snp_range_list *list);
 int snp_fw_init(struct snp_fw *fw, const struct e820_table *t, int *fw_err);
