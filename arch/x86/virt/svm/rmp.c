@@ -272,14 +272,31 @@ EXPORT_SYMBOL_GPL(snp_rmp_make_shared);
  * @pfn: first page of the 2 MiB region
  *
  * The 4 KiB entries keep the owner and validation state of the 2 MiB one.
+ * From now on the pages can change hands one by one, so a direct-map
+ * mapping larger than 4 KiB over them is split first: the host must be
+ * able to write a page it gets back while its neighbours stay assigned.
  *
+ * Context: process context; may sleep.
  * Return: 0; -ENODEV when SNP is not active; -EINVAL or -ERANGE for a bad
- * @pfn; -EBUSY or -EIO when PSMASH failed.
+ * @pfn; -EBUSY or -EIO when PSMASH failed; -ENOMEM when the direct map
+ * could not be split.
  */
 int snp_psmash(u64 pfn)
 {
+	int ret;
+
+	might_sleep();
+
 	if (!snp_host_active())
 		return -ENODEV;
+
+	ret = rmp_check_pfn(&snp_rmp, pfn, PG_LEVEL_2M);
+	if (ret)
+		return ret;
+	ret = snp_split_direct_map(pfn, PG_LEVEL_4K);
+	if (ret)
+		return ret;
+
 	return rmp_table_psmash(&snp_rmp, pfn);
 }
 EXPORT_SYMBOL_GPL(snp_psmash);
