@@ -42,6 +42,7 @@ l2: kernel
 	$(BIN)/l2-snp-host.sh
 l3: kernel
 	$(BIN)/l3-model.sh
+	$(BIN)/l3-stock.sh
 
 # The SNP platform model (QEMU with our patches) in out/model, and a boot
 # of the test kernel on it with the L2 initramfs (Ctrl-A X quits).

@@ -46,4 +46,5 @@ stage series "$HARNESS/bin/series.sh" --build
 "$HARNESS/bin/l2-selftests.sh"
 "$HARNESS/bin/l2-snp-host.sh"
 "$HARNESS/bin/l3-model.sh"
+"$HARNESS/bin/l3-stock.sh"
 summary

@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "hw/i386/e820_memory_layout.h"
 #include "snp-host.h"
+#include "snp-rmp.h"
 
 /* Where the machine put the RMP; every CPU's MSRs come from here at reset. */
 static uint64_t snp_rmp_base;
@@ -78,6 +79,9 @@ int snp_host_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
             return -1;
         }
         env->snp_syscfg = val & syscfg_rw;
+        if ((val & SYSCFG_SNP_EN) && !snp_on) {
+            snp_rmp_activate(env->snp_rmp_base, env->snp_rmp_end);
+        }
         return 1;
     case MSR_SNP_HWCR:
         /* Only the lock is modelled, and it stays set. */
@@ -122,4 +126,29 @@ void snp_host_add_ram_e820(X86MachineState *x86ms)
     snp_rmp_end = snp_rmp_base + need - 1;
     e820_add_entry(0, snp_rmp_base, E820_RAM);
     e820_add_entry(snp_rmp_base, carve, E820_RESERVED);
+}
+
+/*
+ * The RMP check of a host (not guest) access through paging, made when the
+ * translation is filled: a write that the RMP forbids faults with the RMP
+ * bit in the #PF error code, and a read does not make the translation
+ * writable. Returns the #PF error code, or 0 when the access may proceed.
+ * Checks of guest accesses belong to running SNP guests, which the model
+ * does not do yet.
+ */
+uint32_t snp_host_rmp_check(CPUX86State *env, int access_type, int mmu_idx,
+                            uint64_t paddr, uint64_t page_size, int *prot)
+{
+    if (!(env->snp_syscfg & SYSCFG_SNP_EN) || (env->hflags & HF_GUEST_MASK) ||
+        mmu_idx == MMU_PHYS_IDX || mmu_idx == MMU_NESTED_IDX ||
+        !(*prot & PAGE_WRITE) ||
+        !snp_rmp_host_write_denied(paddr, page_size)) {
+        return 0;
+    }
+    if (access_type != MMU_DATA_STORE) {
+        *prot &= ~PAGE_WRITE;
+        return 0;
+    }
+    return SNP_PF_RMP | PG_ERROR_P_MASK | PG_ERROR_W_MASK |
+           (is_mmu_index_user(mmu_idx) ? PG_ERROR_U_MASK : 0);
 }

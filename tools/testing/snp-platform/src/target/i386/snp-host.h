@@ -44,5 +44,10 @@ void snp_host_cpu_reset(CPUX86State *env);
 bool snp_host_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val);
 int snp_host_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val);
 void snp_host_add_ram_e820(X86MachineState *x86ms);
+uint32_t snp_host_rmp_check(CPUX86State *env, int access_type, int mmu_idx,
+                            uint64_t paddr, uint64_t page_size, int *prot);
+
+/* #PF error code bit of a fault caused by the RMP check */
+#define SNP_PF_RMP              (1u << 31)
 
 #endif

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# L3: boot Debian's stock linux-image 6.12 on the SNP platform model, so that
+# upstream's own SNP host code (RMP table, IOMMU, SNP_EN, the ccp driver and
+# kvm_amd) checks the model. The package is fetched on demand with apt-get
+# download into a cache outside the clone and unpacked into out/stock-6.12/;
+# the initramfs holds static busybox, ccp, kvm, kvm_amd and their
+# dependencies, msr, tools/testing/snp-platform/tests/snp-platform-status.c
+# and harness/l3-stock/init. What the model cannot do yet is reported as
+# SKIP with the reason the log shows.
+. "$(dirname "$0")/lib.sh"
+
+meta=linux-image-6.12-amd64
+stock=$OUT/stock-6.12
+stock_cache=${SNP_STOCK_CACHE:-/var/cache/snp-stock-6.12}
+qemu=$OUT/model/build/qemu-system-x86_64
+
+# skip_from N REASON: SKIP the tests from the N-th (0: fetch) on.
+tests=(fetch boot snp-host platform-status kvm-amd)
+skip_from() {
+	local t
+	for t in "${tests[@]:$1}"; do
+		result SKIP L3 "stock-6.12:$t" "$2"
+	done
+	exit 0
+}
+
+# --- fetch --------------------------------------------------------------
+mkdir -p "$OUT"
+t=$SECONDS
+pkg=$(apt-cache depends "$meta" 2>/dev/null |
+	sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1 || true)
+if [ -z "$pkg" ]; then
+	result FAIL L3 stock-6.12:fetch "apt-cache does not know $meta (bookworm-security missing from the apt sources?)"
+	skip_from 1 "no stock kernel: the fetch failed"
+fi
+show=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null || true)
+ver=$(awk '$1 == "Version:" { print $2; exit }' <<<"$show")
+sha=$(awk '$1 == "SHA256:" { print $2; exit }' <<<"$show")
+if [ -z "$ver" ] || [ -z "$sha" ]; then
+	result FAIL L3 stock-6.12:fetch "apt-cache show $pkg gives no version or SHA256"
+	skip_from 1 "no stock kernel: the fetch failed"
+fi
+mkdir -p "$stock_cache" 2>/dev/null || stock_cache=$OUT/stock-6.12-cache
+mkdir -p "$stock_cache"
+deb=$stock_cache/${pkg}_${ver/:/%3a}_amd64.deb
+how=cached
+if [ ! -f "$deb" ] || [ "$(sha256sum <"$deb" | cut -d' ' -f1)" != "$sha" ]; then
+	how=downloaded
+	rm -f "$deb"
+	log "fetching $pkg $ver into $stock_cache"
+	if ! (cd "$stock_cache" && apt-get download "$pkg=$ver") \
+		>"$OUT/l3-stock-fetch.log" 2>&1 || [ ! -f "$deb" ]; then
+		why=$(grep -m1 '^E:' "$OUT/l3-stock-fetch.log" || tail -n 1 "$OUT/l3-stock-fetch.log")
+		skip_from 0 "apt-get download $pkg=$ver failed: ${why:-no output}"
+	fi
+	if [ "$(sha256sum <"$deb" | cut -d' ' -f1)" != "$sha" ]; then
+		result FAIL L3 stock-6.12:fetch "$deb does not have the SHA256 apt lists"
+		skip_from 1 "no stock kernel: the fetch failed"
+	fi
+	# Older builds of the package are of no further use.
+	find "$stock_cache" -maxdepth 1 -name 'linux-image-6.12.*_amd64.deb' \
+		! -name "$(basename "$deb")" -delete
+fi
+
+# Unpack once per package file; Debian's package has no modules.dep (its
+# postinst runs depmod), so depmod makes one for the unpacked tree.
+stamp="$pkg $ver $sha"
+if [ "$(cat "$stock/.unpacked" 2>/dev/null)" != "$stamp" ]; then
+	rm -rf "$stock"
+	mkdir -p "$stock"
+	if dpkg-deb -x "$deb" "$stock" 2>"$OUT/l3-stock-unpack.err" &&
+		kver=$(ls "$stock/lib/modules" 2>/dev/null) &&
+		depmod -b "$stock" "$kver" 2>>"$OUT/l3-stock-unpack.err"; then
+		printf '%s\n' "$stamp" >"$stock/.unpacked"
+	fi
+fi
+kver=$(ls "$stock/lib/modules" 2>/dev/null || true)
+kernel=$stock/boot/vmlinuz-$kver
+moddir=$stock/lib/modules/$kver
+if [ ! -f "$stock/.unpacked" ] || [ ! -f "$kernel" ] || [ ! -f "$moddir/modules.dep" ]; then
+	result FAIL L3 stock-6.12:fetch "cannot unpack $deb or run depmod on it: $(head -n 1 "$OUT/l3-stock-unpack.err" 2>/dev/null || true)"
+	skip_from 1 "no stock kernel: the fetch failed"
+fi
+result PASS L3 stock-6.12:fetch "$pkg $ver ($how, kernel $kver), $((SECONDS - t)) s"
+
+# --- initramfs ----------------------------------------------------------
+t=$SECONDS
+root=$OUT/l3-stock-root
+initrd=$OUT/l3-stock-initramfs.cpio.gz
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,lib/modules}
+cp /bin/busybox "$root/bin/busybox"
+cp "$HARNESS/l3-stock/init" "$root/init"
+chmod +x "$root/init"
+if ! gcc -static -O2 -Wall -Werror -o "$OUT/snp-platform-status" \
+	"$TOP/tools/testing/snp-platform/tests/snp-platform-status.c" 2>"$OUT/l3-stock-cc.err"; then
+	result FAIL L3 stock-6.12:boot "snp-platform-status.c does not build: $(grep -m1 'error' "$OUT/l3-stock-cc.err" || true)"
+	exit 0
+fi
+strip -o "$root/bin/snp-platform-status" "$OUT/snp-platform-status"
+
+# add_module NAME: the module and, first, what it needs, in the order
+# modprobe would load them (the dependencies of a modules.dep line are
+# listed users first, so they are loaded from the last one). Compressed
+# modules are unpacked here: busybox insmod takes plain .ko files.
+declare -A packed=()
+: >"$root/modules.load"
+pack() {
+	local file=$1 name plain
+	[ -z "${packed[$file]:-}" ] || return 0
+	packed[$file]=1
+	plain=${file%.xz}
+	plain=${plain%.zst}
+	plain=${plain%.gz}
+	mkdir -p "$root/lib/modules/$(dirname "$plain")"
+	case $file in
+	*.xz) xz -dc "$moddir/$file" ;;
+	*.zst) zstd -qdc "$moddir/$file" ;;
+	*.gz) gzip -dc "$moddir/$file" ;;
+	*) cat "$moddir/$file" ;;
+	esac >"$root/lib/modules/$plain"
+	name=$(basename "$plain" .ko)
+	printf '%s %s\n' "${name//-/_}" "$plain" >>"$root/modules.load"
+}
+add_module() {
+	local line deps i
+	line=$(awk -v want="${1//_/-}" '{
+		n = $1; sub(/:$/, "", n); sub(/.*\//, "", n)
+		sub(/\.ko(\.(xz|zst|gz))?$/, "", n); gsub(/_/, "-", n)
+		if (n == want) { print; exit }
+	}' "$moddir/modules.dep")
+	[ -n "$line" ] || return 1
+	read -ra deps <<<"${line#*:}"
+	for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
+		pack "${deps[i]}"
+	done
+	pack "${line%%:*}"
+}
+for m in ccp kvm kvm_amd msr; do
+	if ! add_module "$m"; then
+		result FAIL L3 stock-6.12:boot "$kver has no module $m in modules.dep"
+		exit 0
+	fi
+done
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+log "stock initramfs: $(tr '\n' ' ' <"$root/modules.load")($((SECONDS - t)) s)"
+
+# --- boot ---------------------------------------------------------------
+if [ ! -x "$qemu" ]; then
+	result FAIL L3 stock-6.12:boot "no platform model at $qemu (model:build failed, or run make model)"
+	exit 0
+fi
+log "booting Debian's $kver on the SNP platform model"
+log_file=$OUT/l3-stock.log
+t=$SECONDS rc=0
+QEMU_MODEL=1 KERNEL_ARGS="" "$HARNESS/bin/qemu-boot.sh" "$kernel" "$initrd" \
+	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
+tr -d '\r' <"$log_file" >"$log_file.txt"
+console=$log_file.txt
+if ! grep -q '^STOCK-DMESG-END' "$console"; then
+	result FAIL L3 stock-6.12:boot "$kver did not finish booting (qemu rc=$rc), log: $console"
+	exit 0
+fi
+booted=$(grep -m1 '^STOCK-BOOTED' "$console" | cut -c14- || true)
+if [ "$booted" != "$kver" ]; then
+	result FAIL L3 stock-6.12:boot "booted '$booted' instead of $kver, log: $console"
+	exit 0
+fi
+result PASS L3 stock-6.12:boot "$booted: $((SECONDS - t)) s to boot and power off"
+
+# The kernel's dmesg without timestamps. The init announces each step in it
+# ("l3-stock: insmod ccp", "l3-stock: probe", ...): dmesg_of STEP... prints
+# what the kernel said during those steps, dmesg_besides STEP... the rest
+# (boot included), so that every line counts for exactly one test.
+dmesg_all=$OUT/l3-stock-dmesg.txt
+sed -n '/^STOCK-DMESG-BEGIN/,/^STOCK-DMESG-END/p' "$console" |
+	sed -n 's/^\[ *[0-9.]*\] //p' >"$dmesg_all"
+dmesg_steps() {
+	local keep=$1
+	shift
+	awk -v keep="$keep" -v steps=" $* " '
+		index($0, "l3-stock: ") == 1 {
+			on = index(steps, " " substr($0, 11) " ") > 0
+			next
+		}
+		on == keep' "$dmesg_all"
+}
+dmesg_of() { dmesg_steps 1 "$@"; }
+dmesg_besides() { dmesg_steps 0 "$@"; }
+bad() { grep -E "$DMESG_BAD" || true; }
+ccp_steps=("insmod ccp" snp-platform-status)
+kvm_steps=("insmod irqbypass" "insmod kvm" "insmod kvm_amd")
+flags=" $(grep -m1 '^STOCK-CPUFLAGS' "$console" | cut -c16- || true) "
+psp=$(grep -E '^STOCK-PCI .* 0x1022:0x[0-9a-f]{4} class 0x1080' "$console" || true)
+
+# --- snp-host: upstream's SNP host code on the model ----------------------
+# It reads the RMP table range from the MSRs at boot, enables SNP in the
+# IOMMU, then sets SYSCFG.SNP_EN (bit 24) on every CPU.
+rmp=$(grep -m1 '^SEV-SNP: RMP table physical range' "$dmesg_all" || true)
+snp_err=$(grep -E '^SEV-SNP: (Memory|RMP configuration|Failed)' "$dmesg_all" || true)
+iommu_snp=$(grep -m1 'IOMMU SNP support enabled' "$dmesg_all" || true)
+syscfg=$(grep '^STOCK-SYSCFG' "$console" || true)
+snp_en_off=""
+while read -r _ cpu val; do
+	[ -n "$cpu" ] || continue
+	if [[ ! $val =~ ^[0-9a-f]{16}$ ]] || (((0x$val >> 24 & 1) == 0)); then
+		snp_en_off+=" $cpu=$val"
+	fi
+done <<<"$syscfg"
+host_bad=$(dmesg_besides "${ccp_steps[@]}" "${kvm_steps[@]}" | bad)
+if [ -n "$rmp" ] && [ -z "$snp_err" ] && [ -n "$iommu_snp" ] &&
+	[[ $flags == *" sev_snp "* ]] && [ -n "$syscfg" ] &&
+	[ -z "$snp_en_off" ] && [ -z "$host_bad" ]; then
+	result PASS L3 stock-6.12:snp-host "$rmp; $iommu_snp; sev_snp in /proc/cpuinfo; SYSCFG.SNP_EN set on $(wc -l <<<"$syscfg") CPUs"
+else
+	why=""
+	[ -n "$rmp" ] || why+="no 'RMP table physical range' line; "
+	[ -z "$snp_err" ] || why+="$(head -n 1 <<<"$snp_err"); "
+	[ -n "$iommu_snp" ] || why+="no 'IOMMU SNP support enabled' line; "
+	[[ $flags == *" sev_snp "* ]] || why+="no sev_snp in /proc/cpuinfo; "
+	[ -n "$syscfg" ] || why+="SYSCFG not readable; "
+	[ -z "$snp_en_off" ] || why+="SYSCFG.SNP_EN clear on$snp_en_off; "
+	[ -z "$host_bad" ] || why+="$(head -n 1 <<<"$host_bad"); "
+	result FAIL L3 stock-6.12:snp-host "${why%; }, log: $console"
+fi
+
+# --- platform-status: upstream's ccp and /dev/sev on the model's PSP ------
+# kvm_amd's load initialises SNP (SNP_INIT_EX) and then legacy SEV; the
+# status must then show an initialised RMP.
+ccp_bad=$(dmesg_of "${ccp_steps[@]}" | bad)
+st=$(grep -m1 -E '^SNP-STATUS' "$console" || echo 'no SNP-STATUS line')
+rc=$(grep -m1 '^STOCK-PLATFORM-STATUS' "$console" | cut -c23- || true)
+if grep -q '^STOCK-NO-DEVSEV' "$console"; then
+	result FAIL L3 stock-6.12:platform-status "no /dev/sev${psp:+ although the PSP is there: $(head -n 1 <<<"$psp" | cut -c11-)}${ccp_bad:+; $(head -n 1 <<<"$ccp_bad")}, log: $console"
+elif [ "$rc" = 'rc=0' ] && [[ "$st " =~ \ rmp_initialized\ 1\  ]] && [[ "$st " =~ \ state\ 1\  ]] &&
+	[ -z "$ccp_bad" ]; then
+	result PASS L3 stock-6.12:platform-status "$st; $(grep -m1 '^SEV-STATUS' "$console" || true)"
+else
+	result FAIL L3 stock-6.12:platform-status "$st (${rc:-no exit status})${ccp_bad:+; $(head -n 1 <<<"$ccp_bad")}, log: $console"
+fi
+
+# --- kvm-amd: upstream's KVM on the model ----------------------------------
+# kvm_amd prints "SEV-SNP enabled|disabled (ASIDs ...)" when the CPU has
+# SEV-SNP. Its SEV setup needs NRIP save, decode assists and flush by ASID
+# (it WARNs without the last two), SEV-ES and so SEV-SNP also LBR
+# virtualisation, and SEV-SNP a PSP whose SNP firmware initialised.
+kvm_line=$(dmesg_of "insmod kvm_amd" | grep -m1 -E '^kvm_amd: SEV-SNP (enabled|disabled)' || true)
+kvm_bad=$(dmesg_of "${kvm_steps[@]}" | bad)
+missing=""
+for f in nrip_save decodeassists flushbyasid lbrv; do
+	[[ $flags == *" $f "* ]] || missing+="$f, "
+done
+if ! grep -qx 'STOCK-MODULE kvm_amd ok' "$console"; then
+	result FAIL L3 stock-6.12:kvm-amd "kvm_amd did not load: $(dmesg_of "insmod kvm_amd" | tail -n 1), log: $console"
+elif [ -n "$kvm_bad" ]; then
+	result FAIL L3 stock-6.12:kvm-amd "$(head -n 1 <<<"$kvm_bad")${kvm_line:+ ($kvm_line)}${missing:+; the CPU lacks ${missing%, }}, log: $console"
+elif [[ $kvm_line == 'kvm_amd: SEV-SNP enabled'* ]]; then
+	result PASS L3 stock-6.12:kvm-amd "$kvm_line"
+else
+	result FAIL L3 stock-6.12:kvm-amd "${kvm_line:-no SEV-SNP line from kvm_amd}${missing:+; the CPU lacks ${missing%, }}, log: $console"
+fi

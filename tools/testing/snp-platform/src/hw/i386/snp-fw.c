@@ -1,0 +1,541 @@
+/*
+ * SNP platform model: the firmware's platform commands. See snp-fw.h.
+ *
+ * Modelled: legacy PLATFORM_STATUS, INIT, INIT_EX, SHUTDOWN and DF_FLUSH
+ * (what the ccp driver needs to bring SEV up next to SNP), and SNP_INIT,
+ * SNP_INIT_EX with its range list, SNP_SHUTDOWN(_EX), SNP_PLATFORM_STATUS,
+ * SNP_DF_FLUSH, SNP_PAGE_RECLAIM, SNP_PAGE_UNSMASH, SNP_CONFIG and
+ * SNP_COMMIT. Any other defined command answers UNSUPPORTED, an undefined
+ * one INVALID_COMMAND: nothing the model cannot do succeeds silently.
+ *
+ * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/units.h"
+#include "qemu/rcu.h"
+#include "exec/address-spaces.h"
+#include "exec/memory.h"
+#include "hw/core/cpu.h"
+#include "cpu.h"
+#include "target/i386/snp-host.h"
+#include "target/i386/snp-rmp.h"
+#include "snp-fw.h"
+
+#define PAGE_SZ                 4096ULL
+
+/* ---- system memory as the firmware sees it ----------------------------- */
+
+/* Whether [pa, pa + len) is RAM (the firmware touches nothing else). */
+static bool fw_is_ram(hwaddr pa, hwaddr len)
+{
+    bool ram = true;
+
+    RCU_READ_LOCK_GUARD();
+    while (len && ram) {
+        hwaddr xlat, l = len;
+        MemoryRegion *mr = address_space_translate(&address_space_memory, pa,
+                                                   &xlat, &l, true,
+                                                   MEMTXATTRS_UNSPECIFIED);
+
+        ram = memory_region_is_ram(mr) && !memory_region_is_rom(mr);
+        pa += l;
+        len -= l;
+    }
+    return ram;
+}
+
+static bool rmp_is_firmware_page(const SnpRmpEntry *e)
+{
+    return (e->lo & RMP_ASSIGNED) && (e->lo & RMP_IMMUTABLE) &&
+           !(e->lo & RMP_ASID_MASK);
+}
+
+/*
+ * Whether every page of [pa, pa + len) is RAM and, while SNP is
+ * initialised, firmware-owned: the firmware writes nothing the host could
+ * still write too.
+ */
+static uint32_t fw_check_output(SnpFw *fw, hwaddr pa, hwaddr len)
+{
+    hwaddr pfn;
+
+    if (!len || pa + len < pa || !fw_is_ram(pa, len)) {
+        return SEV_RET_INVALID_ADDRESS;
+    }
+    if (!fw->snp_init) {
+        return SEV_RET_SUCCESS;
+    }
+    for (pfn = pa / PAGE_SZ; pfn <= (pa + len - 1) / PAGE_SZ; pfn++) {
+        SnpRmpEntry e;
+
+        if (!snp_rmp_read(pfn, &e) || !rmp_is_firmware_page(&e)) {
+            return SEV_RET_INVALID_PAGE_STATE;
+        }
+    }
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t fw_read(hwaddr pa, void *buf, hwaddr len)
+{
+    if (pa + len < pa || !fw_is_ram(pa, len)) {
+        return SEV_RET_INVALID_ADDRESS;
+    }
+    address_space_read(&address_space_memory, pa, MEMTXATTRS_UNSPECIFIED,
+                       buf, len);
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t fw_write(SnpFw *fw, hwaddr pa, const void *buf, hwaddr len)
+{
+    uint32_t ret = fw_check_output(fw, pa, len);
+
+    if (ret == SEV_RET_SUCCESS) {
+        address_space_write(&address_space_memory, pa, MEMTXATTRS_UNSPECIFIED,
+                            buf, len);
+    }
+    return ret;
+}
+
+/* ---- legacy SEV platform ----------------------------------------------- */
+
+static uint32_t sev_platform_status(SnpFw *fw, hwaddr buf)
+{
+    uint8_t st[12] = {
+        SNP_FW_API_MAJOR, SNP_FW_API_MINOR, fw->sev_state,
+    };
+    /* flags: bit 8 CONFIG_ES; the platform has no owner */
+    uint32_t flags = fw->sev_es ? 1u << 8 : 0;
+
+    stl_le_p(&st[3], flags);
+    st[7] = SNP_FW_BUILD;
+    stl_le_p(&st[8], 0);         /* guest count: no SEV guests */
+    return fw_write(fw, buf, st, sizeof(st));
+}
+
+/*
+ * The TMR (and the INIT_EX NV buffer) must be firmware-owned while SNP is
+ * initialised; the TMR is 2 MiB, 2 MiB aligned.
+ */
+static uint32_t sev_check_init_buffers(SnpFw *fw, uint64_t tmr, uint32_t tmr_len,
+                                       uint64_t nv, uint32_t nv_len)
+{
+    uint32_t ret = SEV_RET_SUCCESS;
+
+    if (tmr_len) {
+        if (fw->snp_init && (tmr_len != 2 * MiB || (tmr & (2 * MiB - 1)))) {
+            return SEV_RET_INVALID_PARAM;
+        }
+        ret = fw_check_output(fw, tmr, tmr_len);
+    }
+    if (ret == SEV_RET_SUCCESS && nv) {
+        ret = fw_check_output(fw, nv, nv_len);
+    }
+    return ret;
+}
+
+static uint32_t sev_init(SnpFw *fw, hwaddr buf, bool ex)
+{
+    uint8_t b[36];
+    uint32_t flags, tmr_len, nv_len = 0, ret;
+    uint64_t tmr, nv = 0;
+
+    if (fw->sev_state != SEV_STATE_UNINIT) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = fw_read(buf, b, ex ? 36 : 20);
+    if (ret) {
+        return ret;
+    }
+    if (ex) {
+        /* u32 length, flags, u64 TMR, u32 TMR length, rsvd, u64 NV, u32 NV length */
+        if (ldl_le_p(&b[0]) != 36) {
+            return SEV_RET_INVALID_LEN;
+        }
+        flags = ldl_le_p(&b[4]);
+        tmr = ldq_le_p(&b[8]);
+        tmr_len = ldl_le_p(&b[16]);
+        nv = ldq_le_p(&b[24]);
+        nv_len = ldl_le_p(&b[32]);
+        if (nv && nv_len != 32 * KiB) {
+            return SEV_RET_INVALID_LEN;
+        }
+    } else {
+        /* u32 flags, rsvd, u64 TMR, u32 TMR length */
+        flags = ldl_le_p(&b[0]);
+        tmr = ldq_le_p(&b[8]);
+        tmr_len = ldl_le_p(&b[16]);
+    }
+    ret = sev_check_init_buffers(fw, tmr, tmr_len, nv, nv_len);
+    if (ret) {
+        return ret;
+    }
+    fw->sev_state = SEV_STATE_INIT;
+    fw->sev_es = flags & 1;
+    return SEV_RET_SUCCESS;
+}
+
+/* ---- SNP platform ------------------------------------------------------- */
+
+/* SNP needs SYSCFG.SNP_EN on every CPU, and so an active RMP. */
+static bool snp_enabled_on_all_cpus(void)
+{
+    CPUState *cs;
+
+    CPU_FOREACH(cs) {
+        if (!(X86_CPU(cs)->env.snp_syscfg & SYSCFG_SNP_EN)) {
+            return false;
+        }
+    }
+    return snp_rmp_is_active();
+}
+
+/*
+ * SNP_INIT_EX's range list: one page, a u32 count and 16-byte entries of
+ * a base address and a page count. Every page listed must be the
+ * host's or the firmware's; they all become HV-fixed.
+ */
+static uint32_t snp_apply_range_list(hwaddr list)
+{
+    uint8_t page[PAGE_SZ];
+    uint32_t n, i;
+
+    if (list & (PAGE_SZ - 1) || fw_read(list, page, sizeof(page))) {
+        return SEV_RET_INVALID_ADDRESS;
+    }
+    n = ldl_le_p(page);
+    if (n > (PAGE_SZ - 8) / 16) {
+        return SEV_RET_INVALID_PARAM;
+    }
+    for (i = 0; i < n; i++) {
+        uint64_t base = ldq_le_p(&page[8 + i * 16]);
+        uint32_t count = ldl_le_p(&page[16 + i * 16]);
+        uint64_t pfn;
+
+        if (base & (PAGE_SZ - 1)) {
+            return SEV_RET_INVALID_ADDRESS;
+        }
+        for (pfn = base / PAGE_SZ; pfn < base / PAGE_SZ + count; pfn++) {
+            SnpRmpEntry e;
+
+            if (snp_rmp_read(pfn, &e) && (e.lo & RMP_ASSIGNED) &&
+                !rmp_is_firmware_page(&e)) {
+                return SEV_RET_INVALID_PAGE_STATE;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        snp_rmp_add_hv_fixed(ldq_le_p(&page[8 + i * 16]) / PAGE_SZ,
+                             ldl_le_p(&page[16 + i * 16]));
+    }
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
+{
+    uint32_t flags = 1, ret;    /* SNP_INIT always initialises the RMP */
+    uint8_t b[64];
+    int i;
+
+    if (fw->snp_init || fw->sev_state != SEV_STATE_UNINIT) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    if (!snp_enabled_on_all_cpus()) {
+        return SEV_RET_RMP_INITIALIZATION_FAILED;
+    }
+    if (ex) {
+        ret = fw_read(buf, b, sizeof(b));
+        if (ret) {
+            return ret;
+        }
+        flags = ldl_le_p(b);
+        /* INIT_RMP and LIST_PADDR_EN; the rest is reserved here. */
+        if (flags & ~3u || ldl_le_p(&b[4])) {
+            return SEV_RET_INVALID_PARAM;
+        }
+        for (i = 16; i < 64; i++) {
+            if (b[i]) {
+                return SEV_RET_INVALID_PARAM;
+            }
+        }
+    }
+    if (!(flags & 1) && !fw->rmp_initialized) {
+        return SEV_RET_RMP_INIT_REQUIRED;
+    }
+    if (flags & 2) {
+        ret = snp_apply_range_list(ldq_le_p(&b[8]));
+        if (ret) {
+            return ret;
+        }
+    }
+    fw->snp_init = true;
+    fw->rmp_initialized = true;
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
+{
+    uint8_t b[8];
+
+    if (ex) {
+        uint32_t ret = fw_read(buf, b, sizeof(b));
+
+        if (ret) {
+            return ret;
+        }
+        if (ldl_le_p(b) != sizeof(b)) {
+            return SEV_RET_INVALID_LEN;
+        }
+        /* bit 0: IOMMU_SNP_SHUTDOWN, bit 1: X86_SNP_SHUTDOWN */
+        if (ldl_le_p(&b[4]) & ~3u) {
+            return SEV_RET_INVALID_PARAM;
+        }
+    }
+    /* Legacy SEV goes down first. */
+    if (fw->sev_state != SEV_STATE_UNINIT) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    fw->snp_init = false;
+    snp_rmp_clear_hv_fixed();
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t snp_platform_status(SnpFw *fw, hwaddr buf)
+{
+    uint8_t st[32] = {
+        SNP_FW_API_MAJOR, SNP_FW_API_MINOR, fw->snp_init,
+        fw->rmp_initialized ? 1 : 0,    /* IS_RMP_INITIALIZED */
+    };
+    uint64_t page;
+    uint32_t ret;
+
+    ret = fw_read(buf, &page, sizeof(page));
+    if (ret) {
+        return ret;
+    }
+    page = le64_to_cpu(page);
+    if (page & (PAGE_SZ - 1)) {
+        return SEV_RET_INVALID_ADDRESS;
+    }
+    stl_le_p(&st[4], SNP_FW_BUILD);
+    stl_le_p(&st[8], fw->config_mask);
+    stl_le_p(&st[12], 0);                /* guest count */
+    stq_le_p(&st[16], SNP_FW_TCB);
+    stq_le_p(&st[24], fw->reported_tcb);
+    return fw_write(fw, page, st, sizeof(st));
+}
+
+/* The 8-byte buffer of PAGE_RECLAIM and PAGE_UNSMASH: address | size bit */
+static uint32_t snp_read_page_arg(hwaddr buf, uint64_t *pfn, bool *large)
+{
+    uint64_t arg;
+    uint32_t ret = fw_read(buf, &arg, sizeof(arg));
+
+    if (ret) {
+        return ret;
+    }
+    arg = le64_to_cpu(arg);
+    *large = arg & 1;
+    if (arg & (PAGE_SZ - 2) ||
+        (*large && (arg & (2 * MiB - 1) & ~1ULL))) {
+        return SEV_RET_INVALID_ADDRESS;
+    }
+    *pfn = arg / PAGE_SZ;
+    if (*pfn + (*large ? RMP_PAGES_PER_2M : 1) > snp_rmp_nr_pfns()) {
+        return SEV_RET_INVALID_ADDRESS;
+    }
+    return SEV_RET_SUCCESS;
+}
+
+/*
+ * A firmware page goes back to the state the host can RMPUPDATE from:
+ * still assigned to ASID 0, no longer immutable. Guest pages join in when
+ * the model has guests.
+ */
+static uint32_t snp_page_reclaim(SnpFw *fw, hwaddr buf)
+{
+    SnpRmpEntry e[RMP_PAGES_PER_2M];
+    unsigned int i, n;
+    uint64_t pfn;
+    bool large;
+    uint32_t ret;
+
+    if (!fw->snp_init) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = snp_read_page_arg(buf, &pfn, &large);
+    if (ret) {
+        return ret;
+    }
+    n = large ? RMP_PAGES_PER_2M : 1;
+    for (i = 0; i < n; i++) {
+        snp_rmp_read(pfn + i, &e[i]);
+        if (!rmp_is_firmware_page(&e[i])) {
+            return SEV_RET_INVALID_PAGE_STATE;
+        }
+        if (!!(e[i].lo & RMP_SIZE_2M) != large) {
+            return SEV_RET_INVALID_PAGE_SIZE;
+        }
+        e[i].lo &= ~RMP_IMMUTABLE;
+    }
+    snp_rmp_write(pfn, e, n);
+    return SEV_RET_SUCCESS;
+}
+
+/* 512 consistent 4 KiB entries become one 2 MiB entry again. */
+static uint32_t snp_page_unsmash(SnpFw *fw, hwaddr buf)
+{
+    SnpRmpEntry e[RMP_PAGES_PER_2M];
+    const uint64_t same = ~(RMP_GPA_MASK | RMP_SIZE_2M);
+    uint64_t pfn;
+    bool large;
+    unsigned int i;
+    uint32_t ret;
+
+    if (!fw->snp_init) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = snp_read_page_arg(buf, &pfn, &large);
+    if (ret) {
+        return ret;
+    }
+    if (!large) {
+        return SEV_RET_INVALID_PAGE_SIZE;
+    }
+    for (i = 0; i < RMP_PAGES_PER_2M; i++) {
+        snp_rmp_read(pfn + i, &e[i]);
+        if (!(e[i].lo & RMP_ASSIGNED) || (e[i].lo & RMP_SIZE_2M) ||
+            (e[i].lo & same) != (e[0].lo & same) || e[i].hi != e[0].hi ||
+            (e[i].lo & RMP_GPA_MASK) !=
+                (e[0].lo & RMP_GPA_MASK) + i * PAGE_SZ ||
+            (e[i].lo & RMP_VMSA)) {
+            return SEV_RET_INVALID_PAGE_STATE;
+        }
+    }
+    if ((e[0].lo & RMP_GPA_MASK) & (2 * MiB - 1)) {
+        return SEV_RET_INVALID_PAGE_STATE;
+    }
+    for (i = 0; i < RMP_PAGES_PER_2M; i++) {
+        e[i].lo |= RMP_SIZE_2M;
+    }
+    snp_rmp_write(pfn, e, RMP_PAGES_PER_2M);
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t snp_config(SnpFw *fw, hwaddr buf)
+{
+    uint8_t b[64];
+    uint32_t ret;
+    int i;
+
+    if (!fw->snp_init) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = fw_read(buf, b, sizeof(b));
+    if (ret) {
+        return ret;
+    }
+    /* u64 reported TCB, u32 MASK_CHIP_ID | MASK_CHIP_KEY, reserved */
+    if (ldl_le_p(&b[8]) & ~3u) {
+        return SEV_RET_INVALID_PARAM;
+    }
+    for (i = 12; i < 64; i++) {
+        if (b[i]) {
+            return SEV_RET_INVALID_PARAM;
+        }
+    }
+    fw->reported_tcb = ldq_le_p(b);
+    fw->config_mask = ldl_le_p(&b[8]);
+    return SEV_RET_SUCCESS;
+}
+
+static uint32_t snp_commit(SnpFw *fw, hwaddr buf)
+{
+    uint32_t len, ret;
+
+    if (!fw->snp_init) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = fw_read(buf, &len, sizeof(len));
+    if (ret) {
+        return ret;
+    }
+    /* Nothing to commit: the model's firmware is the only version. */
+    return le32_to_cpu(len) == 4 ? SEV_RET_SUCCESS : SEV_RET_INVALID_LEN;
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+void snp_fw_reset(SnpFw *fw)
+{
+    fw->sev_state = SEV_STATE_UNINIT;
+    fw->sev_es = false;
+    fw->snp_init = false;
+    fw->rmp_initialized = false;
+    fw->reported_tcb = SNP_FW_TCB;
+    fw->config_mask = 0;
+    snp_rmp_clear_hv_fixed();
+}
+
+/* Defined by the ABI but not modelled (yet): they must not succeed. */
+static bool snp_fw_cmd_defined(uint32_t cmd)
+{
+    return (cmd >= 0x001 && cmd <= 0x00d) || (cmd >= 0x020 && cmd <= 0x023) ||
+           (cmd >= 0x030 && cmd <= 0x036) || (cmd >= 0x040 && cmd <= 0x044) ||
+           (cmd >= 0x050 && cmd <= 0x053) || cmd == 0x060 || cmd == 0x061 ||
+           (cmd >= 0x081 && cmd <= 0x086) || (cmd >= 0x090 && cmd <= 0x095) ||
+           (cmd >= 0x0a0 && cmd <= 0x0a2) || (cmd >= 0x0b0 && cmd <= 0x0b1) ||
+           (cmd >= 0x0c0 && cmd <= 0x0cb) || cmd == 0x0cd;
+}
+
+uint32_t snp_fw_execute(SnpFw *fw, uint32_t cmd, hwaddr buf)
+{
+    if (fw->fail_count && (!fw->fail_cmd || fw->fail_cmd == cmd)) {
+        fw->fail_count--;
+        qemu_log_mask(LOG_UNIMP, "snp-psp: command %#x fails with %#x "
+                      "(fault injection)\n", cmd, fw->fail_status);
+        return fw->fail_status;
+    }
+
+    switch (cmd) {
+    case SEV_CMD_PLATFORM_STATUS:
+        return sev_platform_status(fw, buf);
+    case SEV_CMD_INIT:
+        return sev_init(fw, buf, false);
+    case SEV_CMD_INIT_EX:
+        return sev_init(fw, buf, true);
+    case SEV_CMD_SHUTDOWN:
+        fw->sev_state = SEV_STATE_UNINIT;
+        return SEV_RET_SUCCESS;
+    case SEV_CMD_DF_FLUSH:
+        return fw->sev_state == SEV_STATE_UNINIT ?
+               SEV_RET_INVALID_PLATFORM_STATE : SEV_RET_SUCCESS;
+    case SNP_CMD_INIT:
+        return snp_init(fw, buf, false);
+    case SNP_CMD_INIT_EX:
+        return snp_init(fw, buf, true);
+    case SNP_CMD_SHUTDOWN:
+        return snp_shutdown(fw, buf, false);
+    case SNP_CMD_SHUTDOWN_EX:
+        return snp_shutdown(fw, buf, true);
+    case SNP_CMD_PLATFORM_STATUS:
+        return snp_platform_status(fw, buf);
+    case SNP_CMD_DF_FLUSH:
+        return fw->snp_init ? SEV_RET_SUCCESS : SEV_RET_INVALID_PLATFORM_STATE;
+    case SNP_CMD_PAGE_RECLAIM:
+        return snp_page_reclaim(fw, buf);
+    case SNP_CMD_PAGE_UNSMASH:
+        return snp_page_unsmash(fw, buf);
+    case SNP_CMD_CONFIG:
+        return snp_config(fw, buf);
+    case SNP_CMD_COMMIT:
+        return snp_commit(fw, buf);
+    default:
+        qemu_log_mask(LOG_UNIMP, "snp-psp: command %#x is not modelled\n",
+                      cmd);
+        return snp_fw_cmd_defined(cmd) ? SEV_RET_UNSUPPORTED
+                                       : SEV_RET_INVALID_COMMAND;
+    }
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snp-platform-status: ask the SEV firmware behind /dev/sev for its
+ * SNP_PLATFORM_STATUS and its legacy SEV PLATFORM_STATUS and print one
+ * line for each:
+ *
+ *   SNP-STATUS api 1.55 state 1 rmp_initialized 1 build 21 guest_count 0 ...
+ *   SEV-STATUS api 1.55 state 0 flags 0x0 build 21 guest_count 0
+ *
+ * A command that fails prints one "...-STATUS error:" line with errno and
+ * the firmware's error code instead. Exit status: 0 when both commands
+ * worked, 1 when one of them failed, 2 when /dev/sev cannot be opened.
+ *
+ * Built static on the build machine; the L3 test of Debian's stock 6.12
+ * kernel (harness/bin/l3-stock.sh) runs it on the SNP platform model.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/psp-sev.h>
+
+#ifndef __packed
+#define __packed __attribute__((packed))
+#endif
+
+/*
+ * The build machine's uAPI headers (Debian 12: 6.1) end at SEV_GET_ID2.
+ * SNP_PLATFORM_STATUS is the command after it in upstream's enum (6.11 and
+ * later); it has its own name here so that newer headers do not clash.
+ */
+#define SNP_PLATFORM_STATUS_CMD	9
+_Static_assert(SEV_GET_ID2 + 1 == SNP_PLATFORM_STATUS_CMD,
+	       "SNP_PLATFORM_STATUS follows SEV_GET_ID2");
+
+/*
+ * Upstream's struct sev_user_data_snp_status (include/uapi/linux/psp-sev.h,
+ * Linux 6.12), byte for byte: the 32-byte SNP_PLATFORM_STATUS buffer of the
+ * SEV-SNP firmware ABI.
+ */
+struct snp_status {
+	__u8 api_major;
+	__u8 api_minor;
+	__u8 state;
+	__u8 is_rmp_initialized:1;
+	__u8 rsvd:7;
+	__u32 build_id;
+	__u32 mask_chip_id:1;
+	__u32 mask_chip_key:1;
+	__u32 vlek_en:1;
+	__u32 rsvd1:29;
+	__u32 guest_count;
+	__u64 current_tcb_version;
+	__u64 reported_tcb_version;
+} __packed;
+
+_Static_assert(sizeof(struct snp_status) == 32, "snp_status size");
+_Static_assert(offsetof(struct snp_status, state) == 2, "state");
+_Static_assert(offsetof(struct snp_status, build_id) == 4, "build_id");
+_Static_assert(offsetof(struct snp_status, guest_count) == 12, "guest_count");
+_Static_assert(offsetof(struct snp_status, current_tcb_version) == 16,
+	       "current_tcb_version");
+_Static_assert(offsetof(struct snp_status, reported_tcb_version) == 24,
+	       "reported_tcb_version");
+_Static_assert(sizeof(struct sev_issue_cmd) == 16, "sev_issue_cmd size");
+_Static_assert(sizeof(struct sev_user_data_status) == 12,
+	       "sev_user_data_status size");
+
+static int sev_cmd(int fd, const char *tag, __u32 cmd, void *data)
+{
+	struct sev_issue_cmd arg = {
+		.cmd = cmd,
+		.data = (__u64)(unsigned long)data,
+	};
+
+	if (ioctl(fd, SEV_ISSUE_CMD, &arg) == 0)
+		return 0;
+	printf("%s error: SEV_ISSUE_CMD cmd %u failed: errno %d (%s), firmware error %#x\n",
+	       tag, cmd, errno, strerror(errno), arg.error);
+	return -1;
+}
+
+static int snp_platform_status(int fd)
+{
+	struct snp_status st;
+
+	memset(&st, 0, sizeof(st));
+	if (sev_cmd(fd, "SNP-STATUS", SNP_PLATFORM_STATUS_CMD, &st))
+		return -1;
+	printf("SNP-STATUS api %u.%u state %u rmp_initialized %u build %u guest_count %u",
+	       st.api_major, st.api_minor, st.state, st.is_rmp_initialized,
+	       st.build_id, st.guest_count);
+	printf(" mask_chip_id %u mask_chip_key %u vlek_en %u",
+	       st.mask_chip_id, st.mask_chip_key, st.vlek_en);
+	printf(" tcb %#llx reported_tcb %#llx\n",
+	       (unsigned long long)st.current_tcb_version,
+	       (unsigned long long)st.reported_tcb_version);
+	return 0;
+}
+
+static int sev_platform_status(int fd)
+{
+	struct sev_user_data_status st;
+
+	memset(&st, 0, sizeof(st));
+	if (sev_cmd(fd, "SEV-STATUS", SEV_PLATFORM_STATUS, &st))
+		return -1;
+	printf("SEV-STATUS api %u.%u state %u flags %#x build %u guest_count %u\n",
+	       st.api_major, st.api_minor, st.state, st.flags, st.build,
+	       st.guest_count);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : "/dev/sev";
+	int fd, ret = 0;
+
+	fd = open(dev, O_RDWR);
+	if (fd < 0) {
+		printf("SNP-STATUS error: cannot open %s: errno %d (%s)\n",
+		       dev, errno, strerror(errno));
+		return 2;
+	}
+	if (snp_platform_status(fd))
+		ret = 1;
+	if (sev_platform_status(fd))
+		ret = 1;
+	close(fd);
+	return ret;
+}
