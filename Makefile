@@ -41,6 +41,7 @@ l2: kernel
 	$(BIN)/l2-selftests.sh
 	$(BIN)/l2-snp-host.sh
 l3: kernel
+	$(BIN)/l3-model-unit.sh
 	$(BIN)/l3-model.sh
 	$(BIN)/l3-stock.sh
 

@@ -45,6 +45,7 @@ stage series "$HARNESS/bin/series.sh" --build
 "$HARNESS/bin/l1-kunit.sh"
 "$HARNESS/bin/l2-selftests.sh"
 "$HARNESS/bin/l2-snp-host.sh"
+"$HARNESS/bin/l3-model-unit.sh"
 "$HARNESS/bin/l3-model.sh"
 "$HARNESS/bin/l3-stock.sh"
 summary

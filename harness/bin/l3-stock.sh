@@ -4,9 +4,12 @@
 # kvm_amd) checks the model. The package is fetched on demand with apt-get
 # download into a cache outside the clone and unpacked into out/stock-6.12/;
 # the initramfs holds static busybox, ccp, kvm, kvm_amd and their
-# dependencies, msr, tools/testing/snp-platform/tests/snp-platform-status.c
-# and harness/l3-stock/init. What the model cannot do yet is reported as
-# SKIP with the reason the log shows.
+# dependencies, msr, tools/testing/snp-platform/tests/snp-platform-status.c,
+# tools/testing/snp-platform/tests/snp-launch.c (an SNP guest's launch
+# through upstream's KVM uAPI, checked against the model's digest log by
+# tests/launch-digest/test_launch_digest.py) and harness/l3-stock/init.
+# What the model cannot do yet is reported as SKIP with the reason the log
+# shows.
 . "$(dirname "$0")/lib.sh"
 
 meta=linux-image-6.12-amd64
@@ -15,7 +18,8 @@ stock_cache=${SNP_STOCK_CACHE:-/var/cache/snp-stock-6.12}
 qemu=$OUT/model/build/qemu-system-x86_64
 
 # skip_from N REASON: SKIP the tests from the N-th (0: fetch) on.
-tests=(fetch boot snp-host platform-status kvm-amd)
+tests=(fetch boot snp-host platform-status kvm-amd snp-launch snp-launch-cpuid-fixup
+	snp-launch-reupdate launch-digest decommission)
 skip_from() {
 	local t
 	for t in "${tests[@]:$1}"; do
@@ -98,6 +102,14 @@ if ! gcc -static -O2 -Wall -Werror -o "$OUT/snp-platform-status" \
 	exit 0
 fi
 strip -o "$root/bin/snp-platform-status" "$OUT/snp-platform-status"
+# Without snp-launch the boot still tests the rest; its tests fail.
+launch_cc=""
+if gcc -static -O2 -Wall -Werror -o "$OUT/snp-launch" \
+	"$TOP/tools/testing/snp-platform/tests/snp-launch.c" 2>"$OUT/l3-stock-launch-cc.err"; then
+	strip -o "$root/bin/snp-launch" "$OUT/snp-launch"
+else
+	launch_cc="snp-launch.c does not build: $(grep -m1 'error' "$OUT/l3-stock-launch-cc.err" || true)"
+fi
 
 # add_module NAME: the module and, first, what it needs, in the order
 # modprobe would load them (the dependencies of a modules.dep line are
@@ -150,11 +162,22 @@ if [ ! -x "$qemu" ]; then
 	result FAIL L3 stock-6.12:boot "no platform model at $qemu (model:build failed, or run make model)"
 	exit 0
 fi
+# The model's PSP logs each launch command and the launch digest to a file
+# when it has the digest-log property; an older model boots without it.
+# MODEL_PSP_OPTS from the caller (fault injection) is kept.
+digest_log=$OUT/l3-stock-digest.log
+rm -f "$digest_log"
+psp_opts=${MODEL_PSP_OPTS:-} no_digest_log=""
+if "$qemu" -device snp-psp,help 2>/dev/null | grep -q '^ *digest-log='; then
+	psp_opts+=${psp_opts:+,}digest-log=$digest_log
+else
+	no_digest_log="the model's snp-psp has no digest-log property ($qemu -device snp-psp,help)"
+fi
 log "booting Debian's $kver on the SNP platform model"
 log_file=$OUT/l3-stock.log
 t=$SECONDS rc=0
-QEMU_MODEL=1 KERNEL_ARGS="" "$HARNESS/bin/qemu-boot.sh" "$kernel" "$initrd" \
-	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
+MODEL_PSP_OPTS=$psp_opts QEMU_MODEL=1 KERNEL_ARGS="" "$HARNESS/bin/qemu-boot.sh" \
+	"$kernel" "$initrd" "$log_file" "${L3_TIMEOUT:-300}" || rc=$?
 tr -d '\r' <"$log_file" >"$log_file.txt"
 console=$log_file.txt
 if ! grep -q '^STOCK-DMESG-END' "$console"; then
@@ -207,7 +230,7 @@ while read -r _ cpu val; do
 		snp_en_off+=" $cpu=$val"
 	fi
 done <<<"$syscfg"
-host_bad=$(dmesg_besides "${ccp_steps[@]}" "${kvm_steps[@]}" | bad)
+host_bad=$(dmesg_besides "${ccp_steps[@]}" "${kvm_steps[@]}" snp-launch | bad)
 if [ -n "$rmp" ] && [ -z "$snp_err" ] && [ -n "$iommu_snp" ] &&
 	[[ $flags == *" sev_snp "* ]] && [ -n "$syscfg" ] &&
 	[ -z "$snp_en_off" ] && [ -z "$host_bad" ]; then
@@ -259,3 +282,93 @@ elif [[ $kvm_line == 'kvm_amd: SEV-SNP enabled'* ]]; then
 else
 	result FAIL L3 stock-6.12:kvm-amd "${kvm_line:-no SEV-SNP line from kvm_amd}${missing:+; the CPU lacks ${missing%, }}, log: $console"
 fi
+
+# --- snp-launch: an SNP guest's launch through upstream's KVM --------------
+# tests/snp-launch.c: KVM_X86_SNP_VM, KVM_SEV_INIT2, a private guest_memfd
+# slot, SNP_LAUNCH_START, one SNP_LAUNCH_UPDATE per page type,
+# SNP_LAUNCH_FINISH and the teardown; then the model's digest log must hold
+# the digest of exactly those pages and the guest context's decommission.
+launch=$(grep '^SNP-LAUNCH' "$console" || true)
+launch_rc=$(grep -m1 '^STOCK-SNP-LAUNCH rc=' "$console" | cut -c21- || true)
+# step_line STEP: snp-launch's line for STEP, without "SNP-LAUNCH STEP ".
+step_line() {
+	grep -m1 -E "^SNP-LAUNCH $1( |\$)" <<<"$launch" | cut -c$((13 + ${#1}))- || true
+}
+not_run=""
+if [ -n "$launch_cc" ]; then
+	not_run=$launch_cc
+elif grep -q '^STOCK-NO-SNP-LAUNCH' "$console"; then
+	not_run="snp-launch is not in the initramfs"
+elif [ -z "$launch_rc" ]; then
+	not_run="snp-launch did not finish (no STOCK-SNP-LAUNCH line), log: $console"
+fi
+positive=(open-kvm open-sev vm-types create-vm init2 create-gmem mmap set-memory-region2
+	set-attributes launch-start update-normal-0 update-normal-1-2 update-zero-3
+	update-unmeasured-4 update-secrets-5 update-cpuid-6 launch-finish close)
+first_bad=""
+for s in "${positive[@]}"; do
+	line=$(step_line "$s")
+	if [[ $line != ok && $line != 'ok '* ]]; then
+		first_bad="$s ${line:-did not run}"
+		break
+	fi
+done
+end=$(grep -m1 '^SNP-LAUNCH-END rc=' <<<"$launch" || true)
+if [ -n "$not_run" ]; then
+	result FAIL L3 stock-6.12:snp-launch "$not_run"
+elif [ -n "$first_bad" ]; then
+	result FAIL L3 stock-6.12:snp-launch "$first_bad, log: $console"
+elif [ -z "$end" ]; then
+	result FAIL L3 stock-6.12:snp-launch "no SNP-LAUNCH-END line (rc=$launch_rc), log: $console"
+else
+	result PASS L3 stock-6.12:snp-launch "${#positive[@]} steps: VM, INIT2, guest_memfd, LAUNCH_START, 6 LAUNCH_UPDATEs (7 pages), LAUNCH_FINISH, teardown"
+fi
+
+# The two updates that must fail: a CPUID page claiming every bit of leaf
+# 0x7.0 (INVALID_PARAM, corrected page copied back) and gfn 0 again.
+for t in cpuid-fixup reupdate; do
+	line=$(step_line "$t")
+	if [ -n "$not_run" ]; then
+		result FAIL L3 "stock-6.12:snp-launch-$t" "$not_run"
+	elif [[ $line == 'ok '* ]]; then
+		result PASS L3 "stock-6.12:snp-launch-$t" "${line#ok }"
+	elif [ -n "$line" ]; then
+		result FAIL L3 "stock-6.12:snp-launch-$t" "$line, log: $console"
+	else
+		result FAIL L3 "stock-6.12:snp-launch-$t" "did not run${first_bad:+ (snp-launch: $first_bad)}, log: $console"
+	fi
+done
+
+# launch-digest and decommission: the digest log, recomputed independently.
+launch_bad=$(dmesg_of snp-launch | grep -E "$DMESG_BAD|Leaking PFN" || true)
+check="" log_ref=""
+if [ -n "$no_digest_log" ]; then
+	check="FAIL launch-digest: $no_digest_log"$'\n'"FAIL decommission: $no_digest_log"
+elif [ ! -s "$digest_log" ]; then
+	check="FAIL launch-digest: the model wrote no digest log to $digest_log"
+	check+=$'\n'"FAIL decommission: the model wrote no digest log to $digest_log"
+else
+	log_ref=", digest log: $digest_log"
+	check=$(python3 "$TOP/tools/testing/snp-platform/tests/launch-digest/test_launch_digest.py" \
+		--check-log "$digest_log" 2>"$OUT/l3-stock-digest-check.err" || true)
+fi
+for t in launch-digest decommission; do
+	line=$(grep -m1 -E "^(PASS|FAIL) ${t}[ :]" <<<"$check" || true)
+	why=""
+	if [ -z "$line" ]; then
+		why="test_launch_digest.py gave no result: $(tail -n 1 "$OUT/l3-stock-digest-check.err" 2>/dev/null)"
+	elif [[ $line == FAIL* ]]; then
+		why=${line#"FAIL $t: "}
+	fi
+	if [ "$t" = decommission ] && [ -n "$launch_bad" ]; then
+		why="${why:+$why; }$(head -n 1 <<<"$launch_bad")"
+	fi
+	if [ -z "$why" ]; then
+		detail=${line#"PASS $t "}
+		[ "$t" = launch-digest ] || detail+="; no WARN, BUG or leaked page in dmesg"
+		result PASS L3 "stock-6.12:$t" "$detail"
+	else
+		[ -z "$first_bad" ] || why+=" (snp-launch: $first_bad)"
+		result FAIL L3 "stock-6.12:$t" "$why$log_ref"
+	fi
+done

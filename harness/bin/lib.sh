@@ -99,6 +99,6 @@ model_args() {
 	printf '%s\n' -L /usr/share/seabios -L /usr/share/qemu \
 		-machine q35 -accel tcg,thread=single \
 		-cpu EPYC-Milan,snp-host=on,+decodeassists,+flushbyasid,+lbrv,-hypervisor \
-		-device amd-iommu -device "snp-psp${MODEL_PSP_OPTS:+,$MODEL_PSP_OPTS}" \
+		-device amd-iommu -device "snp-psp,keys=$OUT/model/keys${MODEL_PSP_OPTS:+,$MODEL_PSP_OPTS}" \
 		-smp "${MODEL_SMP:-2}" -m "${MODEL_MEM:-2G}" -nodefaults -no-reboot
 }

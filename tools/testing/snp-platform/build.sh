@@ -100,4 +100,7 @@ configure_and_build() {
 fetch_source
 assemble_source
 configure_and_build
+# The PSP's test attestation keys and their certificate chain, once per
+# output directory.
+"$MODEL/make-test-keys.sh" "$WORK/keys" || die "could not generate the model's test keys"
 log "model: $WORK/build/qemu-system-x86_64"

@@ -13,6 +13,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "qemu/osdep.h"
+#include <stdarg.h>
 #include "qemu/log.h"
 #include "qemu/units.h"
 #include "qemu/rcu.h"
@@ -29,7 +30,7 @@
 /* ---- system memory as the firmware sees it ----------------------------- */
 
 /* Whether [pa, pa + len) is RAM (the firmware touches nothing else). */
-static bool fw_is_ram(hwaddr pa, hwaddr len)
+bool snp_fw_is_ram(hwaddr pa, hwaddr len)
 {
     bool ram = true;
 
@@ -47,22 +48,16 @@ static bool fw_is_ram(hwaddr pa, hwaddr len)
     return ram;
 }
 
-static bool rmp_is_firmware_page(const SnpRmpEntry *e)
-{
-    return (e->lo & RMP_ASSIGNED) && (e->lo & RMP_IMMUTABLE) &&
-           !(e->lo & RMP_ASID_MASK);
-}
-
 /*
  * Whether every page of [pa, pa + len) is RAM and, while SNP is
  * initialised, firmware-owned: the firmware writes nothing the host could
  * still write too.
  */
-static uint32_t fw_check_output(SnpFw *fw, hwaddr pa, hwaddr len)
+uint32_t snp_fw_check_output(SnpFw *fw, hwaddr pa, hwaddr len)
 {
     hwaddr pfn;
 
-    if (!len || pa + len < pa || !fw_is_ram(pa, len)) {
+    if (!len || pa + len < pa || !snp_fw_is_ram(pa, len)) {
         return SEV_RET_INVALID_ADDRESS;
     }
     if (!fw->snp_init) {
@@ -71,16 +66,16 @@ static uint32_t fw_check_output(SnpFw *fw, hwaddr pa, hwaddr len)
     for (pfn = pa / PAGE_SZ; pfn <= (pa + len - 1) / PAGE_SZ; pfn++) {
         SnpRmpEntry e;
 
-        if (!snp_rmp_read(pfn, &e) || !rmp_is_firmware_page(&e)) {
+        if (!snp_rmp_read(pfn, &e) || !snp_rmp_is_firmware_page(&e)) {
             return SEV_RET_INVALID_PAGE_STATE;
         }
     }
     return SEV_RET_SUCCESS;
 }
 
-static uint32_t fw_read(hwaddr pa, void *buf, hwaddr len)
+uint32_t snp_fw_read(hwaddr pa, void *buf, hwaddr len)
 {
-    if (pa + len < pa || !fw_is_ram(pa, len)) {
+    if (pa + len < pa || !snp_fw_is_ram(pa, len)) {
         return SEV_RET_INVALID_ADDRESS;
     }
     address_space_read(&address_space_memory, pa, MEMTXATTRS_UNSPECIFIED,
@@ -88,9 +83,9 @@ static uint32_t fw_read(hwaddr pa, void *buf, hwaddr len)
     return SEV_RET_SUCCESS;
 }
 
-static uint32_t fw_write(SnpFw *fw, hwaddr pa, const void *buf, hwaddr len)
+uint32_t snp_fw_write(SnpFw *fw, hwaddr pa, const void *buf, hwaddr len)
 {
-    uint32_t ret = fw_check_output(fw, pa, len);
+    uint32_t ret = snp_fw_check_output(fw, pa, len);
 
     if (ret == SEV_RET_SUCCESS) {
         address_space_write(&address_space_memory, pa, MEMTXATTRS_UNSPECIFIED,
@@ -112,7 +107,7 @@ static uint32_t sev_platform_status(SnpFw *fw, hwaddr buf)
     stl_le_p(&st[3], flags);
     st[7] = SNP_FW_BUILD;
     stl_le_p(&st[8], 0);         /* guest count: no SEV guests */
-    return fw_write(fw, buf, st, sizeof(st));
+    return snp_fw_write(fw, buf, st, sizeof(st));
 }
 
 /*
@@ -128,10 +123,10 @@ static uint32_t sev_check_init_buffers(SnpFw *fw, uint64_t tmr, uint32_t tmr_len
         if (fw->snp_init && (tmr_len != 2 * MiB || (tmr & (2 * MiB - 1)))) {
             return SEV_RET_INVALID_PARAM;
         }
-        ret = fw_check_output(fw, tmr, tmr_len);
+        ret = snp_fw_check_output(fw, tmr, tmr_len);
     }
     if (ret == SEV_RET_SUCCESS && nv) {
-        ret = fw_check_output(fw, nv, nv_len);
+        ret = snp_fw_check_output(fw, nv, nv_len);
     }
     return ret;
 }
@@ -145,7 +140,7 @@ static uint32_t sev_init(SnpFw *fw, hwaddr buf, bool ex)
     if (fw->sev_state != SEV_STATE_UNINIT) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
-    ret = fw_read(buf, b, ex ? 36 : 20);
+    ret = snp_fw_read(buf, b, ex ? 36 : 20);
     if (ret) {
         return ret;
     }
@@ -202,7 +197,7 @@ static uint32_t snp_apply_range_list(hwaddr list)
     uint8_t page[PAGE_SZ];
     uint32_t n, i;
 
-    if (list & (PAGE_SZ - 1) || fw_read(list, page, sizeof(page))) {
+    if (list & (PAGE_SZ - 1) || snp_fw_read(list, page, sizeof(page))) {
         return SEV_RET_INVALID_ADDRESS;
     }
     n = ldl_le_p(page);
@@ -221,7 +216,7 @@ static uint32_t snp_apply_range_list(hwaddr list)
             SnpRmpEntry e;
 
             if (snp_rmp_read(pfn, &e) && (e.lo & RMP_ASSIGNED) &&
-                !rmp_is_firmware_page(&e)) {
+                !snp_rmp_is_firmware_page(&e)) {
                 return SEV_RET_INVALID_PAGE_STATE;
             }
         }
@@ -246,7 +241,7 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
         return SEV_RET_RMP_INITIALIZATION_FAILED;
     }
     if (ex) {
-        ret = fw_read(buf, b, sizeof(b));
+        ret = snp_fw_read(buf, b, sizeof(b));
         if (ret) {
             return ret;
         }
@@ -280,7 +275,7 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
     uint8_t b[8];
 
     if (ex) {
-        uint32_t ret = fw_read(buf, b, sizeof(b));
+        uint32_t ret = snp_fw_read(buf, b, sizeof(b));
 
         if (ret) {
             return ret;
@@ -293,8 +288,8 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
             return SEV_RET_INVALID_PARAM;
         }
     }
-    /* Legacy SEV goes down first. */
-    if (fw->sev_state != SEV_STATE_UNINIT) {
+    /* Legacy SEV goes down first, and every guest. */
+    if (fw->sev_state != SEV_STATE_UNINIT || snp_fw_has_guests(fw)) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
     fw->snp_init = false;
@@ -311,7 +306,7 @@ static uint32_t snp_platform_status(SnpFw *fw, hwaddr buf)
     uint64_t page;
     uint32_t ret;
 
-    ret = fw_read(buf, &page, sizeof(page));
+    ret = snp_fw_read(buf, &page, sizeof(page));
     if (ret) {
         return ret;
     }
@@ -321,17 +316,17 @@ static uint32_t snp_platform_status(SnpFw *fw, hwaddr buf)
     }
     stl_le_p(&st[4], SNP_FW_BUILD);
     stl_le_p(&st[8], fw->config_mask);
-    stl_le_p(&st[12], 0);                /* guest count */
+    stl_le_p(&st[12], snp_fw_nr_guests(fw));
     stq_le_p(&st[16], SNP_FW_TCB);
     stq_le_p(&st[24], fw->reported_tcb);
-    return fw_write(fw, page, st, sizeof(st));
+    return snp_fw_write(fw, page, st, sizeof(st));
 }
 
 /* The 8-byte buffer of PAGE_RECLAIM and PAGE_UNSMASH: address | size bit */
 static uint32_t snp_read_page_arg(hwaddr buf, uint64_t *pfn, bool *large)
 {
     uint64_t arg;
-    uint32_t ret = fw_read(buf, &arg, sizeof(arg));
+    uint32_t ret = snp_fw_read(buf, &arg, sizeof(arg));
 
     if (ret) {
         return ret;
@@ -350,9 +345,10 @@ static uint32_t snp_read_page_arg(hwaddr buf, uint64_t *pfn, bool *large)
 }
 
 /*
- * A firmware page goes back to the state the host can RMPUPDATE from:
- * still assigned to ASID 0, no longer immutable. Guest pages join in when
- * the model has guests.
+ * An immutable page - the firmware's, or a guest page whose launch update
+ * failed - goes back to the state the host can RMPUPDATE from: still
+ * assigned, no longer immutable, validated or a VMSA. The context page of a
+ * guest that was not decommissioned stays.
  */
 static uint32_t snp_page_reclaim(SnpFw *fw, hwaddr buf)
 {
@@ -372,13 +368,14 @@ static uint32_t snp_page_reclaim(SnpFw *fw, hwaddr buf)
     n = large ? RMP_PAGES_PER_2M : 1;
     for (i = 0; i < n; i++) {
         snp_rmp_read(pfn + i, &e[i]);
-        if (!rmp_is_firmware_page(&e[i])) {
+        if (!(e[i].lo & RMP_ASSIGNED) || !(e[i].lo & RMP_IMMUTABLE) ||
+            snp_fw_find_guest(fw, (pfn + i) * PAGE_SZ)) {
             return SEV_RET_INVALID_PAGE_STATE;
         }
         if (!!(e[i].lo & RMP_SIZE_2M) != large) {
             return SEV_RET_INVALID_PAGE_SIZE;
         }
-        e[i].lo &= ~RMP_IMMUTABLE;
+        e[i].lo &= ~(RMP_IMMUTABLE | RMP_VALIDATED | RMP_VMSA);
     }
     snp_rmp_write(pfn, e, n);
     return SEV_RET_SUCCESS;
@@ -433,7 +430,7 @@ static uint32_t snp_config(SnpFw *fw, hwaddr buf)
     if (!fw->snp_init) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
-    ret = fw_read(buf, b, sizeof(b));
+    ret = snp_fw_read(buf, b, sizeof(b));
     if (ret) {
         return ret;
     }
@@ -458,7 +455,7 @@ static uint32_t snp_commit(SnpFw *fw, hwaddr buf)
     if (!fw->snp_init) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
-    ret = fw_read(buf, &len, sizeof(len));
+    ret = snp_fw_read(buf, &len, sizeof(len));
     if (ret) {
         return ret;
     }
@@ -468,6 +465,36 @@ static uint32_t snp_commit(SnpFw *fw, hwaddr buf)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
+void snp_fw_log(SnpFw *fw, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!fw->digest_log_path) {
+        return;
+    }
+    if (!fw->digest_log) {
+        fw->digest_log = fopen(fw->digest_log_path, "a");
+        if (!fw->digest_log) {
+            return;
+        }
+    }
+    va_start(ap, fmt);
+    vfprintf(fw->digest_log, fmt, ap);
+    va_end(ap);
+    fputc('\n', fw->digest_log);
+    fflush(fw->digest_log);
+}
+
+/* DF_FLUSH makes the ASIDs of decommissioned guests reusable. */
+static uint32_t snp_df_flush(SnpFw *fw, bool snp)
+{
+    if (snp ? !fw->snp_init : fw->sev_state == SEV_STATE_UNINIT) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    bitmap_zero(fw->asid_dirty, SNP_FW_NR_ASIDS);
+    return SEV_RET_SUCCESS;
+}
+
 void snp_fw_reset(SnpFw *fw)
 {
     fw->sev_state = SEV_STATE_UNINIT;
@@ -476,6 +503,8 @@ void snp_fw_reset(SnpFw *fw)
     fw->rmp_initialized = false;
     fw->reported_tcb = SNP_FW_TCB;
     fw->config_mask = 0;
+    memset(fw->guests, 0, sizeof(fw->guests));
+    bitmap_zero(fw->asid_dirty, SNP_FW_NR_ASIDS);
     snp_rmp_clear_hv_fixed();
 }
 
@@ -510,8 +539,7 @@ uint32_t snp_fw_execute(SnpFw *fw, uint32_t cmd, hwaddr buf)
         fw->sev_state = SEV_STATE_UNINIT;
         return SEV_RET_SUCCESS;
     case SEV_CMD_DF_FLUSH:
-        return fw->sev_state == SEV_STATE_UNINIT ?
-               SEV_RET_INVALID_PLATFORM_STATE : SEV_RET_SUCCESS;
+        return snp_df_flush(fw, false);
     case SNP_CMD_INIT:
         return snp_init(fw, buf, false);
     case SNP_CMD_INIT_EX:
@@ -523,7 +551,23 @@ uint32_t snp_fw_execute(SnpFw *fw, uint32_t cmd, hwaddr buf)
     case SNP_CMD_PLATFORM_STATUS:
         return snp_platform_status(fw, buf);
     case SNP_CMD_DF_FLUSH:
-        return fw->snp_init ? SEV_RET_SUCCESS : SEV_RET_INVALID_PLATFORM_STATE;
+        return snp_df_flush(fw, true);
+    case SNP_CMD_GCTX_CREATE:
+        return snp_fw_gctx_create(fw, buf);
+    case SNP_CMD_LAUNCH_START:
+        return snp_fw_launch_start(fw, buf);
+    case SNP_CMD_ACTIVATE:
+        return snp_fw_activate(fw, buf);
+    case SNP_CMD_LAUNCH_UPDATE:
+        return snp_fw_launch_update(fw, buf);
+    case SNP_CMD_LAUNCH_FINISH:
+        return snp_fw_launch_finish(fw, buf);
+    case SNP_CMD_DECOMMISSION:
+        return snp_fw_decommission(fw, buf);
+    case SNP_CMD_GUEST_STATUS:
+        return snp_fw_guest_status(fw, buf);
+    case SNP_CMD_GUEST_REQUEST:
+        return snp_fw_guest_request(fw, buf);
     case SNP_CMD_PAGE_RECLAIM:
         return snp_page_reclaim(fw, buf);
     case SNP_CMD_PAGE_UNSMASH:

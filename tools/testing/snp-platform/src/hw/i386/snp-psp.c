@@ -18,6 +18,10 @@
  *
  * Fault injection, at start or at run time with qom-set:
  *   -device snp-psp,fail-cmd=0x85,fail-status=0x26,fail-count=1
+ * Launch log (the model's debug interface for measurements):
+ *   -device snp-psp,digest-log=FILE
+ * Test keys for attestation (make-test-keys.sh):
+ *   -device snp-psp,keys=DIR
  *
  * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
  *
@@ -32,7 +36,9 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "qom/object.h"
+#include "qemu/guest-random.h"
 #include "snp-fw.h"
+#include "snp-fw-crypto.h"
 
 #define TYPE_SNP_PSP            "snp-psp"
 OBJECT_DECLARE_SIMPLE_TYPE(SnpPspState, SNP_PSP)
@@ -63,6 +69,7 @@ struct SnpPspState {
     uint32_t buf_hi;
 
     SnpFw fw;
+    char *keys_dir;
 };
 
 static void psp_update_irq(SnpPspState *s, bool raise)
@@ -159,9 +166,72 @@ static const MemoryRegionOps psp_mmio_ops = {
     },
 };
 
+/* Read FILE in @dir: @len bytes as hex digits, whitespace ignored. */
+static bool psp_read_hex(const char *dir, const char *file, uint8_t *out,
+                         size_t len, Error **errp)
+{
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+    g_autofree char *text = NULL;
+    size_t n = 0;
+    char *p;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL)) {
+        error_setg(errp, "snp-psp: cannot read %s", path);
+        return false;
+    }
+    for (p = text; *p && n < 2 * len; p++) {
+        int v = g_ascii_xdigit_value(*p);
+
+        if (v < 0) {
+            if (g_ascii_isspace(*p)) {
+                continue;
+            }
+            break;
+        }
+        out[n / 2] = (n & 1) ? (out[n / 2] | v) : v << 4;
+        n++;
+    }
+    if (n != 2 * len) {
+        error_setg(errp, "snp-psp: %s does not hold %zu hex bytes", path, len);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * keys=DIR: the test VCEK's private key and the chip ID, which
+ * tools/testing/snp-platform/make-test-keys.sh generated next to the
+ * certificate chain it publishes. Without them reports are unsigned
+ * (KEY_INFO says "no key") and derived keys change at every start.
+ */
+static bool psp_load_keys(SnpPspState *s, Error **errp)
+{
+    uint8_t digest[48];
+
+    if (!s->keys_dir) {
+        qemu_guest_getrandom_nofail(s->fw.key_secret,
+                                    sizeof(s->fw.key_secret));
+        return true;
+    }
+    if (!psp_read_hex(s->keys_dir, "vcek.key.hex", s->fw.vcek,
+                      sizeof(s->fw.vcek), errp) ||
+        !psp_read_hex(s->keys_dir, "chip-id.hex", s->fw.chip_id,
+                      sizeof(s->fw.chip_id), errp)) {
+        return false;
+    }
+    s->fw.have_vcek = true;
+    snp_sha384(s->fw.vcek, sizeof(s->fw.vcek), digest);
+    memcpy(s->fw.key_secret, digest, sizeof(s->fw.key_secret));
+    return true;
+}
+
 static void psp_realize(PCIDevice *pdev, Error **errp)
 {
     SnpPspState *s = SNP_PSP(pdev);
+
+    if (!psp_load_keys(s, errp)) {
+        return;
+    }
 
     pci_config_set_interrupt_pin(pdev->config, 1);
     memory_region_init_io(&s->mmio, OBJECT(s), &psp_mmio_ops, s, "snp-psp",
@@ -178,6 +248,12 @@ static void psp_realize(PCIDevice *pdev, Error **errp)
 
 static void psp_exit(PCIDevice *pdev)
 {
+    SnpPspState *s = SNP_PSP(pdev);
+
+    if (s->fw.digest_log) {
+        fclose(s->fw.digest_log);
+        s->fw.digest_log = NULL;
+    }
     msix_uninit_exclusive_bar(pdev);
     msi_uninit(pdev);
 }
@@ -207,6 +283,17 @@ static void psp_instance_init(Object *obj)
                                    OBJ_PROP_FLAG_READWRITE);
 }
 
+/*
+ * digest-log=FILE: the debug interface; the firmware appends each launch
+ * step (LAUNCH_START, every measured page with the digest after it,
+ * LAUNCH_FINISH, DECOMMISSION) to FILE.
+ */
+static Property psp_properties[] = {
+    DEFINE_PROP_STRING("digest-log", SnpPspState, fw.digest_log_path),
+    DEFINE_PROP_STRING("keys", SnpPspState, keys_dir),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 /* The firmware's state lives in this process only. */
 static const VMStateDescription psp_vmstate = {
     .name = TYPE_SNP_PSP,
@@ -226,6 +313,7 @@ static void psp_class_init(ObjectClass *klass, void *data)
     dc->desc = "AMD PSP with SEV-SNP firmware (SNP platform model)";
     dc->reset = psp_reset;
     dc->vmsd = &psp_vmstate;
+    device_class_set_props(dc, psp_properties);
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 

@@ -14,6 +14,7 @@
 #ifndef TARGET_I386_SNP_HOST_H
 #define TARGET_I386_SNP_HOST_H
 
+#include "cpu.h"
 #include "hw/i386/x86.h"
 
 #define MSR_SNP_SYSCFG          0xc0010010

@@ -59,6 +59,13 @@ typedef struct SnpRmpState {
     uint32_t asid;
 } SnpRmpState;
 
+/* The firmware's own pages: assigned to ASID 0, immutable */
+static inline bool snp_rmp_is_firmware_page(const SnpRmpEntry *e)
+{
+    return (e->lo & RMP_ASSIGNED) && (e->lo & RMP_IMMUTABLE) &&
+           !(e->lo & RMP_ASID_MASK);
+}
+
 /* Called when a CPU sets SNP_EN; the first call activates the table. */
 void snp_rmp_activate(uint64_t rmp_base, uint64_t rmp_end);
 bool snp_rmp_is_active(void);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# L3: unit tests of the SNP platform model's own code, on the build machine
+# (no VM, no QEMU build): the launch digest of src/hw/i386/snp-launch-digest.c,
+# built with tests/launch-digest/ld-tool.c into out/model-unit/ld-tool and
+# compared by tests/launch-digest/test_launch_digest.py with an independent
+# Python implementation, itself checked against the facts sheet's worked
+# examples; and the guest-request and report code of
+# src/hw/i386/snp-fw-attest.c, built with tests/attest/attest-tool.c and
+# checked by tests/attest/test_attest.py against OpenSSL (AES-256-GCM both
+# ways, the report signature with the test VCEK, the test certificate
+# chain). One result per case: model:unit:<case>.
+. "$(dirname "$0")/lib.sh"
+
+model=$TOP/tools/testing/snp-platform
+unit=$model/tests/launch-digest
+dir=$OUT/model-unit
+tool=$dir/ld-tool
+mkdir -p "$dir"
+
+if ! gcc -O2 -Wall -Werror -I"$model/src/hw/i386" -o "$tool" "$unit/ld-tool.c" \
+	"$model/src/hw/i386/snp-launch-digest.c" -lnettle 2>"$dir/cc.err"; then
+	result FAIL L3 model:unit:build "ld-tool does not build: $(grep -m1 -E 'error|cannot find' "$dir/cc.err" || head -n 1 "$dir/cc.err")"
+	exit 0
+fi
+
+# run_cases LABEL COMMAND...: one result per "PASS name" / "FAIL name: why"
+# line of the test's output.
+run_cases() {
+	local label=$1 rc=0 cases=0 failed=0 status name
+	shift
+	"$@" >"$dir/$label.log" 2>"$dir/$label.err" || rc=$?
+	while read -r status name; do
+		case $status in
+		PASS)
+			result PASS L3 "model:unit:$name"
+			;;
+		FAIL)
+			result FAIL L3 "model:unit:${name%%:*}" "${name#*: }"
+			failed=$((failed + 1))
+			;;
+		*) continue ;;
+		esac
+		cases=$((cases + 1))
+	done <"$dir/$label.log"
+	# A crash of the test itself, or an exit status its lines do not explain.
+	if [ "$cases" = 0 ] || { [ "$rc" != 0 ] && [ "$failed" = 0 ]; }; then
+		result FAIL L3 "model:unit:$label" "$label exited $rc after $cases cases: $(tail -n 1 "$dir/$label.err")"
+	fi
+}
+
+run_cases launch-digest python3 "$unit/test_launch_digest.py" --ld-tool "$tool"
+
+# --- guest requests and reports -------------------------------------------
+attest=$model/tests/attest
+keys=$OUT/model/keys
+if ! "$model/make-test-keys.sh" "$keys" 2>"$dir/keys.err"; then
+	result FAIL L3 model:unit:test-keys "make-test-keys.sh failed: $(tail -n 1 "$dir/keys.err")"
+	exit 0
+fi
+if ! gcc -O2 -Wall -Werror -I"$model/src/hw/i386" -o "$dir/attest-tool" \
+	"$attest/attest-tool.c" "$model/src/hw/i386/snp-fw-attest.c" \
+	-lhogweed -lnettle -lgmp 2>"$dir/attest-cc.err"; then
+	result FAIL L3 model:unit:attest-build "attest-tool does not build: $(grep -m1 -E 'error|cannot find' "$dir/attest-cc.err" || head -n 1 "$dir/attest-cc.err")"
+	exit 0
+fi
+# The test needs python3-cryptography (OpenSSL); Debian's python3 has it.
+py=python3
+python3 -c 'import cryptography' 2>/dev/null || py=/usr/bin/python3
+run_cases attest "$py" "$attest/test_attest.py" "$dir/attest-tool" "$keys"

@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snp-launch: launch the memory of an SEV-SNP guest through KVM's upstream
+ * uAPI (Linux 6.11 and later) and tear it down again, without vCPUs:
+ *
+ *   KVM_CREATE_VM(KVM_X86_SNP_VM), KVM_SEV_INIT2, a 16-page guest_memfd
+ *   slot at GPA 0 set private, KVM_SEV_SNP_LAUNCH_START (policy 0x30000),
+ *   one KVM_SEV_SNP_LAUNCH_UPDATE per page type, two that must fail, and
+ *   KVM_SEV_SNP_LAUNCH_FINISH with host data but no ID block.
+ *
+ * The guest's pages, in measurement order (the host's test recomputes the
+ * launch digest from exactly these, see tests/launch-digest/):
+ *
+ *   gfn 0    NORMAL      byte i = (i * 7 + 1) & 0xff
+ *   gfn 1-2  NORMAL      byte i of the 8 KiB = (i * 13 + 5) & 0xff (so
+ *                        both pages are the same; their GPAs differ)
+ *   gfn 3    ZERO
+ *   gfn 4    UNMEASURED  0xa5 bytes
+ *   gfn 5    SECRETS     zeroed source page
+ *   gfn 6    CPUID       leaves 0x1 and 0x7.0 as the CPUID instruction
+ *                        returns them on CPU 0
+ *
+ * then the cases that must fail: a CPUID page at gfn 7 that claims every
+ * bit of leaf 0x7.0 EBX/ECX/EDX (INVALID_PARAM; the firmware corrects the
+ * page and KVM copies it back), and a second update of gfn 0. No vCPU is
+ * created, so LAUNCH_FINISH measures no VMSA.
+ *
+ * One line per step, "SNP-LAUNCH <step> ok [details]" or
+ * "SNP-LAUNCH <step> FAIL errno=<n> fw_error=0x<x> [details]", then
+ * "SNP-LAUNCH-END rc=<n>" (0 when every step went as expected).
+ *
+ * Built static on the build machine, whose uAPI headers are Linux 6.1's:
+ * the upstream structures are defined here under their own names and their
+ * layout is checked at build time. The L3 test of Debian's stock 6.12
+ * kernel (harness/bin/l3-stock.sh) runs it on the SNP platform model.
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/types.h>
+
+#ifndef __packed
+#define __packed __attribute__((packed))
+#endif
+
+#define PAGE_SIZE	4096UL
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NR_PAGES	16
+
+/* arch/x86/include/uapi/asm/kvm.h (6.12) */
+#define UP_KVM_X86_SNP_VM			4
+#define UP_KVM_SEV_INIT2			22
+#define UP_KVM_SEV_SNP_LAUNCH_START		100
+#define UP_KVM_SEV_SNP_LAUNCH_UPDATE		101
+#define UP_KVM_SEV_SNP_LAUNCH_FINISH		102
+#define UP_KVM_SEV_SNP_PAGE_TYPE_NORMAL		1
+#define UP_KVM_SEV_SNP_PAGE_TYPE_ZERO		3
+#define UP_KVM_SEV_SNP_PAGE_TYPE_UNMEASURED	4
+#define UP_KVM_SEV_SNP_PAGE_TYPE_SECRETS	5
+#define UP_KVM_SEV_SNP_PAGE_TYPE_CPUID		6
+#define UP_KVM_SEV_SNP_FINISH_DATA_SIZE		32
+
+/* include/uapi/linux/kvm.h (6.12) */
+#define UP_KVM_MEM_GUEST_MEMFD			(1U << 2)
+#define UP_KVM_MEMORY_ATTRIBUTE_PRIVATE		(1ULL << 3)
+#define UP_KVM_CAP_VM_TYPES			235
+
+/* SEV firmware status (include/uapi/linux/psp-sev.h) */
+#define SEV_RET_INVALID_PARAM			0x16
+
+struct up_kvm_sev_cmd {
+	__u32 id;
+	__u32 pad0;
+	__u64 data;
+	__u32 error;
+	__u32 sev_fd;
+};
+
+struct up_kvm_sev_init {
+	__u64 vmsa_features;
+	__u32 flags;
+	__u16 ghcb_version;
+	__u16 pad1;
+	__u32 pad2[8];
+};
+
+struct up_kvm_sev_snp_launch_start {
+	__u64 policy;
+	__u8 gosvw[16];
+	__u16 flags;
+	__u8 pad0[6];
+	__u64 pad1[4];
+};
+
+struct up_kvm_sev_snp_launch_update {
+	__u64 gfn_start;
+	__u64 uaddr;
+	__u64 len;
+	__u8 type;
+	__u8 pad0;
+	__u16 flags;
+	__u32 pad1;
+	__u64 pad2[4];
+};
+
+struct up_kvm_sev_snp_launch_finish {
+	__u64 id_block_uaddr;
+	__u64 id_auth_uaddr;
+	__u8 id_block_en;
+	__u8 auth_key_en;
+	__u8 vcek_disabled;
+	__u8 host_data[UP_KVM_SEV_SNP_FINISH_DATA_SIZE];
+	__u8 pad0[3];
+	__u16 flags;
+	__u64 pad1[4];
+};
+
+struct up_kvm_userspace_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+
+struct up_kvm_memory_attributes {
+	__u64 address;
+	__u64 size;
+	__u64 attributes;
+	__u64 flags;
+};
+
+struct up_kvm_create_guest_memfd {
+	__u64 size;
+	__u64 flags;
+	__u64 reserved[6];
+};
+
+#define UP_KVM_SET_USER_MEMORY_REGION2 \
+	_IOW(KVMIO, 0x49, struct up_kvm_userspace_memory_region2)
+#define UP_KVM_SET_MEMORY_ATTRIBUTES \
+	_IOW(KVMIO, 0xd2, struct up_kvm_memory_attributes)
+#define UP_KVM_CREATE_GUEST_MEMFD \
+	_IOWR(KVMIO, 0xd4, struct up_kvm_create_guest_memfd)
+
+/* The SNP CPUID page (struct snp_cpuid_table of arch/x86/coco/sev). */
+#define SNP_CPUID_COUNT_MAX	64
+
+struct snp_cpuid_fn {
+	__u32 eax_in;
+	__u32 ecx_in;
+	__u64 xcr0_in;
+	__u64 xss_in;
+	__u32 eax;
+	__u32 ebx;
+	__u32 ecx;
+	__u32 edx;
+	__u64 reserved;
+} __packed;
+
+struct snp_cpuid_table {
+	__u32 count;
+	__u32 reserved1;
+	__u64 reserved2;
+	struct snp_cpuid_fn fn[SNP_CPUID_COUNT_MAX];
+} __packed;
+
+_Static_assert(sizeof(struct up_kvm_sev_cmd) == 24, "kvm_sev_cmd size");
+_Static_assert(offsetof(struct up_kvm_sev_cmd, data) == 8, "kvm_sev_cmd.data");
+_Static_assert(offsetof(struct up_kvm_sev_cmd, error) == 0x10, "kvm_sev_cmd.error");
+_Static_assert(offsetof(struct up_kvm_sev_cmd, sev_fd) == 0x14, "kvm_sev_cmd.sev_fd");
+_Static_assert(sizeof(struct up_kvm_sev_init) == 48, "kvm_sev_init size");
+_Static_assert(offsetof(struct up_kvm_sev_init, flags) == 8, "kvm_sev_init.flags");
+_Static_assert(offsetof(struct up_kvm_sev_init, ghcb_version) == 0xc,
+	       "kvm_sev_init.ghcb_version");
+_Static_assert(offsetof(struct up_kvm_sev_init, pad2) == 0x10, "kvm_sev_init.pad2");
+_Static_assert(sizeof(struct up_kvm_sev_snp_launch_start) == 64, "launch_start size");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_start, gosvw) == 8,
+	       "launch_start.gosvw");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_start, flags) == 0x18,
+	       "launch_start.flags");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_start, pad1) == 0x20,
+	       "launch_start.pad1");
+_Static_assert(sizeof(struct up_kvm_sev_snp_launch_update) == 64, "launch_update size");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_update, uaddr) == 8,
+	       "launch_update.uaddr");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_update, len) == 0x10,
+	       "launch_update.len");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_update, type) == 0x18,
+	       "launch_update.type");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_update, flags) == 0x1a,
+	       "launch_update.flags");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_update, pad2) == 0x20,
+	       "launch_update.pad2");
+_Static_assert(sizeof(struct up_kvm_sev_snp_launch_finish) == 88, "launch_finish size");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_finish, id_block_en) == 0x10,
+	       "launch_finish.id_block_en");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_finish, host_data) == 0x13,
+	       "launch_finish.host_data");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_finish, flags) == 0x36,
+	       "launch_finish.flags");
+_Static_assert(offsetof(struct up_kvm_sev_snp_launch_finish, pad1) == 0x38,
+	       "launch_finish.pad1");
+_Static_assert(sizeof(struct up_kvm_userspace_memory_region2) == 160, "region2 size");
+_Static_assert(offsetof(struct up_kvm_userspace_memory_region2, userspace_addr) == 0x18,
+	       "region2.userspace_addr");
+_Static_assert(offsetof(struct up_kvm_userspace_memory_region2, guest_memfd_offset) == 0x20,
+	       "region2.guest_memfd_offset");
+_Static_assert(offsetof(struct up_kvm_userspace_memory_region2, guest_memfd) == 0x28,
+	       "region2.guest_memfd");
+_Static_assert(offsetof(struct up_kvm_userspace_memory_region2, pad2) == 0x30,
+	       "region2.pad2");
+_Static_assert(sizeof(struct up_kvm_memory_attributes) == 32, "memory_attributes size");
+_Static_assert(sizeof(struct up_kvm_create_guest_memfd) == 64, "create_guest_memfd size");
+_Static_assert(sizeof(struct snp_cpuid_fn) == 48, "snp_cpuid_fn size");
+_Static_assert(offsetof(struct snp_cpuid_fn, eax) == 0x18, "snp_cpuid_fn.eax");
+_Static_assert(offsetof(struct snp_cpuid_table, fn) == 16, "snp_cpuid_table.fn");
+_Static_assert(sizeof(struct snp_cpuid_table) <= PAGE_SIZE, "CPUID table fits a page");
+
+/* The ioctl numbers, as upstream's headers compute them. */
+_Static_assert(KVM_CREATE_VM == 0xae01, "KVM_CREATE_VM");
+_Static_assert(KVM_CHECK_EXTENSION == 0xae03, "KVM_CHECK_EXTENSION");
+_Static_assert(KVM_MEMORY_ENCRYPT_OP == 0xc008aeba, "KVM_MEMORY_ENCRYPT_OP");
+_Static_assert(UP_KVM_SET_USER_MEMORY_REGION2 == 0x40a0ae49,
+	       "KVM_SET_USER_MEMORY_REGION2");
+_Static_assert(UP_KVM_SET_MEMORY_ATTRIBUTES == 0x4020aed2, "KVM_SET_MEMORY_ATTRIBUTES");
+_Static_assert(UP_KVM_CREATE_GUEST_MEMFD == 0xc040aed4, "KVM_CREATE_GUEST_MEMFD");
+
+static int kvm_fd = -1, sev_fd = -1, vm_fd = -1, gmem_fd = -1;
+static unsigned char *shared;
+static int failures;
+
+static const char *errno_name(int err)
+{
+	const char *name = err ? strerrorname_np(err) : "no error";
+
+	return name ? name : "unknown errno";
+}
+
+static void step_ok(const char *step, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SNP-LAUNCH %s ok", step);
+	if (fmt) {
+		putchar(' ');
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void step_fail(const char *step, int err, __u32 fw_error, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SNP-LAUNCH %s FAIL errno=%d fw_error=0x%x (%s)", step, err, fw_error,
+	       errno_name(err));
+	if (fmt) {
+		putchar(' ');
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	putchar('\n');
+	fflush(stdout);
+	failures++;
+}
+
+/* KVM_MEMORY_ENCRYPT_OP; errno is kept from the ioctl. */
+static int sev_op(__u32 id, void *data, __u32 *fw_error)
+{
+	struct up_kvm_sev_cmd cmd = {
+		.id = id,
+		.data = (__u64)(unsigned long)data,
+		.sev_fd = sev_fd,
+	};
+	int ret, err;
+
+	ret = ioctl(vm_fd, KVM_MEMORY_ENCRYPT_OP, &cmd);
+	err = errno;
+	*fw_error = cmd.error;
+	errno = err;
+	return ret;
+}
+
+/*
+ * KVM_SEV_SNP_LAUNCH_UPDATE of @npages pages from @gfn, until KVM has
+ * taken them all (it returns the unprocessed rest in the parameters).
+ * Returns 0, or -1 with *err and *fw_error set (*err 0: no progress).
+ */
+static int launch_update(__u64 gfn, void *src, __u64 npages, __u8 type,
+			 int *err, __u32 *fw_error)
+{
+	struct up_kvm_sev_snp_launch_update u = {
+		.gfn_start = gfn,
+		.uaddr = (__u64)(unsigned long)src,
+		.len = npages * PAGE_SIZE,
+		.type = type,
+	};
+	__u64 len;
+
+	*err = 0;
+	*fw_error = 0;
+	while (u.len) {
+		len = u.len;
+		if (sev_op(UP_KVM_SEV_SNP_LAUNCH_UPDATE, &u, fw_error)) {
+			*err = errno;
+			return -1;
+		}
+		if (u.len >= len)
+			return -1;
+	}
+	if (u.gfn_start != gfn + npages)
+		return -1;
+	return 0;
+}
+
+static void cpuid_fn(struct snp_cpuid_fn *fn, __u32 leaf, __u32 subleaf)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid_count(leaf, subleaf, a, b, c, d);
+	memset(fn, 0, sizeof(*fn));
+	fn->eax_in = leaf;
+	fn->ecx_in = subleaf;
+	fn->eax = a;
+	fn->ebx = b;
+	fn->ecx = c;
+	fn->edx = d;
+}
+
+/* Leaves 0x1 and 0x7.0 with the values the CPU returns. */
+static void cpuid_page(struct snp_cpuid_table *t)
+{
+	memset(t, 0, PAGE_SIZE);
+	t->count = 2;
+	cpuid_fn(&t->fn[0], 0x1, 0);
+	cpuid_fn(&t->fn[1], 0x7, 0);
+}
+
+static void print_fn(const char *tag, const struct snp_cpuid_fn *fn)
+{
+	printf(" %s=%#x/%#x/%#x/%#x", tag, fn->eax, fn->ebx, fn->ecx, fn->edx);
+}
+
+struct update_case {
+	const char *step;
+	__u64 gfn;
+	__u64 npages;
+	__u8 type;
+};
+
+/* The measured pages, in the order the host's digest check expects. */
+static const struct update_case updates[] = {
+	{ "update-normal-0", 0, 1, UP_KVM_SEV_SNP_PAGE_TYPE_NORMAL },
+	{ "update-normal-1-2", 1, 2, UP_KVM_SEV_SNP_PAGE_TYPE_NORMAL },
+	{ "update-zero-3", 3, 1, UP_KVM_SEV_SNP_PAGE_TYPE_ZERO },
+	{ "update-unmeasured-4", 4, 1, UP_KVM_SEV_SNP_PAGE_TYPE_UNMEASURED },
+	{ "update-secrets-5", 5, 1, UP_KVM_SEV_SNP_PAGE_TYPE_SECRETS },
+	{ "update-cpuid-6", 6, 1, UP_KVM_SEV_SNP_PAGE_TYPE_CPUID },
+};
+
+#define CPUID_GFN	6
+#define BAD_CPUID_GFN	7
+
+static void fill_pages(void)
+{
+	unsigned char *p;
+	unsigned long i;
+
+	p = shared;
+	for (i = 0; i < PAGE_SIZE; i++)
+		p[i] = (i * 7 + 1) & 0xff;
+	p = shared + 1 * PAGE_SIZE;
+	for (i = 0; i < 2 * PAGE_SIZE; i++)
+		p[i] = (i * 13 + 5) & 0xff;
+	memset(shared + 4 * PAGE_SIZE, 0xa5, PAGE_SIZE);
+	memset(shared + 5 * PAGE_SIZE, 0, PAGE_SIZE);
+	cpuid_page((struct snp_cpuid_table *)(shared + CPUID_GFN * PAGE_SIZE));
+}
+
+static void do_updates(void)
+{
+	const struct update_case *c;
+	struct snp_cpuid_table *t;
+	unsigned int i;
+	__u32 fw_error;
+	void *src;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(updates); i++) {
+		c = &updates[i];
+		src = c->type == UP_KVM_SEV_SNP_PAGE_TYPE_ZERO ? NULL :
+		      shared + c->gfn * PAGE_SIZE;
+		if (!launch_update(c->gfn, src, c->npages, c->type, &err, &fw_error)) {
+			step_ok(c->step, "gfn=%llu pages=%llu type=%u",
+				(unsigned long long)c->gfn,
+				(unsigned long long)c->npages, c->type);
+			continue;
+		}
+		step_fail(c->step, err, fw_error, "gfn=%llu pages=%llu type=%u%s",
+			  (unsigned long long)c->gfn, (unsigned long long)c->npages,
+			  c->type, err ? "" : " (KVM took no page or not all)");
+		if (c->type == UP_KVM_SEV_SNP_PAGE_TYPE_CPUID) {
+			/* What the firmware wrote back, when it corrected it. */
+			t = (struct snp_cpuid_table *)(shared + c->gfn * PAGE_SIZE);
+			printf("SNP-LAUNCH-INFO cpuid page after the failure:");
+			print_fn("leaf1", &t->fn[0]);
+			print_fn("leaf7", &t->fn[1]);
+			putchar('\n');
+		}
+	}
+}
+
+/*
+ * A CPUID page claiming every bit of leaf 0x7.0 EBX/ECX/EDX: the firmware
+ * must refuse it with INVALID_PARAM and write the values it allows into the
+ * page, which KVM copies back to the source.
+ */
+static void cpuid_fixup(void)
+{
+	const char *step = "cpuid-fixup";
+	struct snp_cpuid_table *t;
+	struct snp_cpuid_fn real, *fn;
+	__u32 fw_error;
+	int err;
+
+	t = (struct snp_cpuid_table *)(shared + BAD_CPUID_GFN * PAGE_SIZE);
+	cpuid_page(t);
+	real = t->fn[1];
+	t->fn[1].ebx = 0xffffffff;
+	t->fn[1].ecx = 0xffffffff;
+	t->fn[1].edx = 0xffffffff;
+	if (!launch_update(BAD_CPUID_GFN, t, 1, UP_KVM_SEV_SNP_PAGE_TYPE_CPUID,
+			   &err, &fw_error)) {
+		step_fail(step, 0, 0, "the firmware accepted leaf 0x7.0 EBX=ECX=EDX=0xffffffff");
+		return;
+	}
+	fn = &t->fn[1];
+	if (err != EIO || fw_error != SEV_RET_INVALID_PARAM) {
+		step_fail(step, err, fw_error,
+			  "expected errno=%d (EIO) fw_error=0x%x (INVALID_PARAM)",
+			  EIO, SEV_RET_INVALID_PARAM);
+		return;
+	}
+	if (fn->eax_in != 0x7 || fn->ecx_in != 0 || fn->ebx != real.ebx ||
+	    fn->ecx != real.ecx || fn->edx != real.edx) {
+		step_fail(step, err, fw_error,
+			  "corrected leaf %#x.%u ebx=%#x ecx=%#x edx=%#x, CPUID gives ebx=%#x ecx=%#x edx=%#x",
+			  fn->eax_in, fn->ecx_in, fn->ebx, fn->ecx, fn->edx,
+			  real.ebx, real.ecx, real.edx);
+		return;
+	}
+	step_ok(step, "errno=%d fw_error=0x%x corrected leaf7 ebx=%#x ecx=%#x edx=%#x = CPUID",
+		err, fw_error, fn->ebx, fn->ecx, fn->edx);
+}
+
+/* gfn 0 is private and measured already: KVM must refuse it. */
+static void reupdate(void)
+{
+	const char *step = "reupdate";
+	__u32 fw_error;
+	int err;
+
+	if (!launch_update(0, shared, 1, UP_KVM_SEV_SNP_PAGE_TYPE_NORMAL, &err, &fw_error)) {
+		step_fail(step, 0, 0, "a second LAUNCH_UPDATE of gfn 0 succeeded");
+		return;
+	}
+	if ((err != EIO && err != EEXIST && err != EINVAL) || fw_error) {
+		step_fail(step, err, fw_error,
+			  "expected EIO, EEXIST or EINVAL without a firmware error");
+		return;
+	}
+	step_ok(step, "errno=%d (%s) fw_error=0x%x", err, errno_name(err), fw_error);
+}
+
+/* Set up the VM and its memory; 0 when every step worked. */
+static int setup(void)
+{
+	struct up_kvm_sev_init init = { 0 };
+	struct up_kvm_create_guest_memfd gmem = { .size = NR_PAGES * PAGE_SIZE };
+	struct up_kvm_userspace_memory_region2 region = { 0 };
+	struct up_kvm_memory_attributes attr = {
+		.size = NR_PAGES * PAGE_SIZE,
+		.attributes = UP_KVM_MEMORY_ATTRIBUTE_PRIVATE,
+	};
+	struct up_kvm_sev_snp_launch_start start = { .policy = 0x30000 };
+	__u32 fw_error;
+	int types;
+
+	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0) {
+		step_fail("open-kvm", errno, 0, "/dev/kvm");
+		return -1;
+	}
+	step_ok("open-kvm", NULL);
+	sev_fd = open("/dev/sev", O_RDWR | O_CLOEXEC);
+	if (sev_fd < 0) {
+		step_fail("open-sev", errno, 0, "/dev/sev");
+		return -1;
+	}
+	step_ok("open-sev", NULL);
+
+	types = ioctl(kvm_fd, KVM_CHECK_EXTENSION, UP_KVM_CAP_VM_TYPES);
+	if (types < 0 || !(types & (1 << UP_KVM_X86_SNP_VM)))
+		step_fail("vm-types", types < 0 ? errno : 0, 0,
+			  "KVM_CAP_VM_TYPES=%#x lacks KVM_X86_SNP_VM", types);
+	else
+		step_ok("vm-types", "mask=%#x", types);
+
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, UP_KVM_X86_SNP_VM);
+	if (vm_fd < 0) {
+		step_fail("create-vm", errno, 0, "type KVM_X86_SNP_VM");
+		return -1;
+	}
+	step_ok("create-vm", NULL);
+
+	if (sev_op(UP_KVM_SEV_INIT2, &init, &fw_error)) {
+		step_fail("init2", errno, fw_error, NULL);
+		return -1;
+	}
+	step_ok("init2", NULL);
+
+	gmem_fd = ioctl(vm_fd, UP_KVM_CREATE_GUEST_MEMFD, &gmem);
+	if (gmem_fd < 0) {
+		step_fail("create-gmem", errno, 0, "%d pages", NR_PAGES);
+		return -1;
+	}
+	step_ok("create-gmem", "%d pages", NR_PAGES);
+
+	shared = mmap(NULL, NR_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED) {
+		shared = NULL;
+		step_fail("mmap", errno, 0, NULL);
+		return -1;
+	}
+	step_ok("mmap", NULL);
+
+	region.slot = 0;
+	region.flags = UP_KVM_MEM_GUEST_MEMFD;
+	region.guest_phys_addr = 0;
+	region.memory_size = NR_PAGES * PAGE_SIZE;
+	region.userspace_addr = (__u64)(unsigned long)shared;
+	region.guest_memfd_offset = 0;
+	region.guest_memfd = gmem_fd;
+	if (ioctl(vm_fd, UP_KVM_SET_USER_MEMORY_REGION2, &region)) {
+		step_fail("set-memory-region2", errno, 0, NULL);
+		return -1;
+	}
+	step_ok("set-memory-region2", "slot 0 gpa 0 size %#lx guest_memfd", NR_PAGES * PAGE_SIZE);
+
+	if (ioctl(vm_fd, UP_KVM_SET_MEMORY_ATTRIBUTES, &attr)) {
+		step_fail("set-attributes", errno, 0, NULL);
+		return -1;
+	}
+	step_ok("set-attributes", "private");
+
+	if (sev_op(UP_KVM_SEV_SNP_LAUNCH_START, &start, &fw_error)) {
+		step_fail("launch-start", errno, fw_error, "policy %#llx",
+			  (unsigned long long)start.policy);
+		return -1;
+	}
+	step_ok("launch-start", "policy %#llx", (unsigned long long)start.policy);
+	return 0;
+}
+
+static void launch_finish(void)
+{
+	struct up_kvm_sev_snp_launch_finish finish = { 0 };
+	char hex[2 * UP_KVM_SEV_SNP_FINISH_DATA_SIZE + 1];
+	__u32 fw_error;
+	int i;
+
+	for (i = 0; i < UP_KVM_SEV_SNP_FINISH_DATA_SIZE; i++) {
+		finish.host_data[i] = 0x11 + i;
+		sprintf(hex + 2 * i, "%02x", finish.host_data[i]);
+	}
+	if (sev_op(UP_KVM_SEV_SNP_LAUNCH_FINISH, &finish, &fw_error)) {
+		step_fail("launch-finish", errno, fw_error, "host_data=%s", hex);
+		return;
+	}
+	step_ok("launch-finish", "host_data=%s, no ID block, no vCPUs so no VMSA measured", hex);
+}
+
+/*
+ * Closing the VM (its last file: the guest_memfd holds a reference too)
+ * makes KVM decommission the guest context and return its pages.
+ */
+static void teardown(void)
+{
+	int err = 0;
+
+	if (vm_fd >= 0 && close(vm_fd))
+		err = errno;
+	if (gmem_fd >= 0 && close(gmem_fd))
+		err = errno;
+	if (shared && munmap(shared, NR_PAGES * PAGE_SIZE))
+		err = errno;
+	if (sev_fd >= 0 && close(sev_fd))
+		err = errno;
+	if (kvm_fd >= 0 && close(kvm_fd))
+		err = errno;
+	if (err)
+		step_fail("close", err, 0, NULL);
+	else
+		step_ok("close", NULL);
+}
+
+int main(void)
+{
+	cpu_set_t cpu0;
+
+	/* Leaf 0x1 EBX holds the APIC ID: take CPU 0's. */
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		printf("SNP-LAUNCH-INFO cannot run on CPU 0 only: errno %d\n", errno);
+
+	if (!setup()) {
+		fill_pages();
+		do_updates();
+		cpuid_fixup();
+		reupdate();
+		launch_finish();
+	}
+	teardown();
+	printf("SNP-LAUNCH-END rc=%d\n", failures ? 1 : 0);
+	return failures ? 1 : 0;
+}
