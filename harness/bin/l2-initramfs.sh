@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pack the L2 initramfs: static busybox, our /init, the kernel modules and
 # the selftest binaries named in the list file given as $1 (lines:
-# "name timeout-seconds [args]"). Writes out/l2-initramfs.cpio.gz.
+# "name timeout-seconds [args]") and, optionally, in $3 (tests only L3 runs,
+# by name: /tests/list.model). Writes out/l2-initramfs.cpio.gz.
 . "$(dirname "$0")/lib.sh"
 
 list=$1
@@ -14,8 +15,9 @@ cp "$HARNESS/l2/init" "$root/init"
 chmod +x "$root/init"
 cp -a "$MODULES/lib/modules" "$root/lib/"
 grep -Ev '^[[:space:]]*(#|$)' "$list" >"$root/tests/list"
+grep -Ev '^[[:space:]]*(#|$)' "${3:-/dev/null}" >"$root/tests/list.model" || true
 while read -r name _; do
 	mkdir -p "$root/tests/$(dirname "$name")"
 	strip -o "$root/tests/$name" "$bins/$name"
-done <"$root/tests/list"
+done < <(cat "$root/tests/list" "$root/tests/list.model")
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/l2-initramfs.cpio.gz"

@@ -222,7 +222,8 @@ static size_t handle_report_req(const SnpAttestGuest *g,
  * ABI's own derivation is not public; what matters to a guest is that the
  * same inputs give the same key and any change gives another.
  */
-static size_t handle_key_req(const SnpAttestGuest *g, const SnpAttestPlatform *p,
+static size_t handle_key_req(const SnpAttestGuest *g,
+                             const SnpAttestPlatform *p,
                              const uint8_t *req, size_t len, uint8_t *rsp)
 {
     uint64_t select = ld_le(req + 0x08, 8);

@@ -38,7 +38,7 @@
 /* LAUNCH_UPDATE */
 #define UPDATE_PAGE_2M          (1u << 0)
 #define UPDATE_TYPE(f)          (((f) >> 1) & 7)
-#define UPDATE_IMI_PAGE         (1u << 4)
+#define UPDATE_TYPE_MASK        (7u << 1)
 
 /* LAUNCH_FINISH */
 #define FINISH_ID_BLOCK_EN      (1ULL << 0)
@@ -120,6 +120,21 @@ static uint32_t read_guest_cmd(SnpFw *fw, hwaddr buf, void *cmd, size_t len,
     }
     *guest = snp_fw_find_guest(fw, ldq_le_p(cmd) & ~C_BIT);
     return *guest ? SEV_RET_SUCCESS : SEV_RET_INVALID_GUEST;
+}
+
+/* ... of a guest whose launch is under way, with its ASID bound */
+static uint32_t read_launch_cmd(SnpFw *fw, hwaddr buf, void *cmd, size_t len,
+                                SnpGuest **guest)
+{
+    uint32_t ret = read_guest_cmd(fw, buf, cmd, len, guest);
+
+    if (ret) {
+        return ret;
+    }
+    if ((*guest)->state != SNP_GSTATE_LAUNCH) {
+        return SEV_RET_INVALID_GUEST_STATE;
+    }
+    return (*guest)->asid ? SEV_RET_SUCCESS : SEV_RET_INACTIVE;
 }
 
 uint32_t snp_fw_gctx_create(SnpFw *fw, hwaddr buf)
@@ -347,20 +362,16 @@ uint32_t snp_fw_launch_update(SnpFw *fw, hwaddr buf)
     uint64_t pa, pfn;
     SnpGuest *g;
 
-    ret = read_guest_cmd(fw, buf, b, sizeof(b), &g);
+    ret = read_launch_cmd(fw, buf, b, sizeof(b), &g);
     if (ret) {
         return ret;
     }
-    if (g->state != SNP_GSTATE_LAUNCH) {
-        return SEV_RET_INVALID_GUEST_STATE;
-    }
-    if (!g->asid) {
-        return SEV_RET_INACTIVE;
-    }
     flags = ldl_le_p(&b[0x08]);
     type = UPDATE_TYPE(flags);
-    if ((flags & ~(UPDATE_PAGE_2M | 0xe)) || ldl_le_p(&b[0x0c]) ||
-        (flags & UPDATE_IMI_PAGE) || type < SNP_PAGE_TYPE_NORMAL ||
+    /* IMI pages belong to migration, which the model does not do. */
+    if ((flags & ~(UPDATE_PAGE_2M | UPDATE_TYPE_MASK)) ||
+        ldl_le_p(&b[0x0c]) ||
+        type < SNP_PAGE_TYPE_NORMAL ||
         type > SNP_PAGE_TYPE_CPUID || (ldl_le_p(&b[0x18]) & 0xff) ||
         ldl_le_p(&b[0x1c])) {
         return SEV_RET_INVALID_PARAM;
@@ -474,15 +485,9 @@ uint32_t snp_fw_launch_finish(SnpFw *fw, hwaddr buf)
     uint32_t ret;
     SnpGuest *g;
 
-    ret = read_guest_cmd(fw, buf, b, sizeof(b), &g);
+    ret = read_launch_cmd(fw, buf, b, sizeof(b), &g);
     if (ret) {
         return ret;
-    }
-    if (g->state != SNP_GSTATE_LAUNCH) {
-        return SEV_RET_INVALID_GUEST_STATE;
-    }
-    if (!g->asid) {
-        return SEV_RET_INACTIVE;
     }
     flags = ldq_le_p(&b[0x18]);
     if ((flags & ~(FINISH_ID_BLOCK_EN | FINISH_AUTH_KEY_EN |
@@ -502,8 +507,9 @@ uint32_t snp_fw_launch_finish(SnpFw *fw, hwaddr buf)
     g->a.vcek_disabled = flags & FINISH_VCEK_DISABLED;
     memcpy(g->a.host_data, &b[0x20], sizeof(g->a.host_data));
     g->state = SNP_GSTATE_RUNNING;
-    snp_fw_log(fw, "launch-finish gctx=0x%" PRIx64 " asid=%u ld=%s host_data=%s",
-               (uint64_t)g->gctx, g->asid, hex(g->a.measurement, SNP_LD_SIZE, h1),
+    snp_fw_log(fw, "launch-finish gctx=0x%" PRIx64 " asid=%u ld=%s "
+               "host_data=%s", (uint64_t)g->gctx, g->asid,
+               hex(g->a.measurement, SNP_LD_SIZE, h1),
                hex(g->a.host_data, sizeof(g->a.host_data), h2));
     return SEV_RET_SUCCESS;
 }

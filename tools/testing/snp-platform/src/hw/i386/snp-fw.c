@@ -114,8 +114,9 @@ static uint32_t sev_platform_status(SnpFw *fw, hwaddr buf)
  * The TMR (and the INIT_EX NV buffer) must be firmware-owned while SNP is
  * initialised; the TMR is 2 MiB, 2 MiB aligned.
  */
-static uint32_t sev_check_init_buffers(SnpFw *fw, uint64_t tmr, uint32_t tmr_len,
-                                       uint64_t nv, uint32_t nv_len)
+static uint32_t sev_check_init_buffers(SnpFw *fw, uint64_t tmr,
+                                       uint32_t tmr_len, uint64_t nv,
+                                       uint32_t nv_len)
 {
     uint32_t ret = SEV_RET_SUCCESS;
 
@@ -145,7 +146,10 @@ static uint32_t sev_init(SnpFw *fw, hwaddr buf, bool ex)
         return ret;
     }
     if (ex) {
-        /* u32 length, flags, u64 TMR, u32 TMR length, rsvd, u64 NV, u32 NV length */
+        /*
+         * u32 length, flags, u64 TMR, u32 TMR length, rsvd,
+         * u64 NV, u32 NV length
+         */
         if (ldl_le_p(&b[0]) != 36) {
             return SEV_RET_INVALID_LEN;
         }
@@ -322,12 +326,20 @@ static uint32_t snp_platform_status(SnpFw *fw, hwaddr buf)
     return snp_fw_write(fw, page, st, sizeof(st));
 }
 
-/* The 8-byte buffer of PAGE_RECLAIM and PAGE_UNSMASH: address | size bit */
-static uint32_t snp_read_page_arg(hwaddr buf, uint64_t *pfn, bool *large)
+/*
+ * The 8-byte buffer of PAGE_RECLAIM and PAGE_UNSMASH (address | size bit),
+ * which need SNP initialised.
+ */
+static uint32_t snp_read_page_arg(SnpFw *fw, hwaddr buf, uint64_t *pfn,
+                                  bool *large)
 {
     uint64_t arg;
-    uint32_t ret = snp_fw_read(buf, &arg, sizeof(arg));
+    uint32_t ret;
 
+    if (!fw->snp_init) {
+        return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = snp_fw_read(buf, &arg, sizeof(arg));
     if (ret) {
         return ret;
     }
@@ -358,10 +370,7 @@ static uint32_t snp_page_reclaim(SnpFw *fw, hwaddr buf)
     bool large;
     uint32_t ret;
 
-    if (!fw->snp_init) {
-        return SEV_RET_INVALID_PLATFORM_STATE;
-    }
-    ret = snp_read_page_arg(buf, &pfn, &large);
+    ret = snp_read_page_arg(fw, buf, &pfn, &large);
     if (ret) {
         return ret;
     }
@@ -391,10 +400,7 @@ static uint32_t snp_page_unsmash(SnpFw *fw, hwaddr buf)
     unsigned int i;
     uint32_t ret;
 
-    if (!fw->snp_init) {
-        return SEV_RET_INVALID_PLATFORM_STATE;
-    }
-    ret = snp_read_page_arg(buf, &pfn, &large);
+    ret = snp_read_page_arg(fw, buf, &pfn, &large);
     if (ret) {
         return ret;
     }
@@ -523,7 +529,7 @@ uint32_t snp_fw_execute(SnpFw *fw, uint32_t cmd, hwaddr buf)
 {
     if (fw->fail_count && (!fw->fail_cmd || fw->fail_cmd == cmd)) {
         fw->fail_count--;
-        qemu_log_mask(LOG_UNIMP, "snp-psp: command %#x fails with %#x "
+        qemu_log_mask(LOG_UNIMP, "snp-psp: command 0x%x fails with 0x%x "
                       "(fault injection)\n", cmd, fw->fail_status);
         return fw->fail_status;
     }
@@ -577,7 +583,7 @@ uint32_t snp_fw_execute(SnpFw *fw, uint32_t cmd, hwaddr buf)
     case SNP_CMD_COMMIT:
         return snp_commit(fw, buf);
     default:
-        qemu_log_mask(LOG_UNIMP, "snp-psp: command %#x is not modelled\n",
+        qemu_log_mask(LOG_UNIMP, "snp-psp: command 0x%x is not modelled\n",
                       cmd);
         return snp_fw_cmd_defined(cmd) ? SEV_RET_UNSUPPORTED
                                        : SEV_RET_INVALID_COMMAND;

@@ -284,7 +284,8 @@ int snp_rmp_psmash(uint64_t spa)
     }
     /* 512 entries of 4 KiB with the owner, validation and permissions. */
     for (i = 0; i < RMP_PAGES_PER_2M; i++) {
-        uint64_t gpa = (head.lo & RMP_GPA_MASK) + (uint64_t)i * TARGET_PAGE_SIZE;
+        uint64_t gpa = (head.lo & RMP_GPA_MASK) +
+                       (uint64_t)i * TARGET_PAGE_SIZE;
         SnpRmpEntry e = {
             .lo = (head.lo & ~(RMP_SIZE_2M | RMP_GPA_MASK)) | gpa,
             .hi = head.hi,
