@@ -6,7 +6,9 @@
 # the initramfs holds static busybox, ccp, kvm, kvm_amd and their
 # dependencies, msr, tools/testing/snp-platform/tests/snp-platform-status.c,
 # tools/testing/snp-platform/tests/snp-launch.c (an SNP guest's launch
-# through upstream's KVM uAPI, checked against the model's digest log by
+# through upstream's KVM uAPI, then the same launch finished with ID blocks
+# that tests/make_id_block.py makes here, and with a vCPU whose VMSA is
+# measured; all checked against the model's digest log by
 # tests/launch-digest/test_launch_digest.py) and harness/l3-stock/init.
 # What the model cannot do yet is reported as SKIP with the reason the log
 # shows.
@@ -17,9 +19,13 @@ stock=$OUT/stock-6.12
 stock_cache=${SNP_STOCK_CACHE:-/var/cache/snp-stock-6.12}
 qemu=$OUT/model/build/qemu-system-x86_64
 
+# The launches of snp-launch after its first, one test each (and each a
+# step of its own in dmesg).
+later_launches=(id-block id-block-bad-measurement id-block-bad-signature id-block-bad-policy
+	id-block-bad-author-sig launch-vmsa)
 # skip_from N REASON: SKIP the tests from the N-th (0: fetch) on.
 tests=(fetch boot snp-host platform-status kvm-amd snp-launch snp-launch-cpuid-fixup
-	snp-launch-reupdate launch-digest decommission)
+	snp-launch-reupdate launch-digest decommission "${later_launches[@]}")
 skip_from() {
 	local t
 	for t in "${tests[@]:$1}"; do
@@ -109,6 +115,21 @@ if gcc -static -O2 -Wall -Werror -o "$OUT/snp-launch" \
 	strip -o "$root/bin/snp-launch" "$OUT/snp-launch"
 else
 	launch_cc="snp-launch.c does not build: $(grep -m1 'error' "$OUT/l3-stock-launch-cc.err" || true)"
+fi
+# The ID blocks of snp-launch's id-block launches, for the digest of its
+# pages, with throwaway ID and author keys (tests/make_id_block.py: it
+# needs python3-cryptography, which Debian's python3 has). Without them
+# those launches fail and say why.
+tests_dir=$TOP/tools/testing/snp-platform/tests
+py=python3
+python3 -c 'import cryptography' 2>/dev/null || py=/usr/bin/python3
+id_err=""
+if ! id_ld=$(python3 "$tests_dir/launch-digest/test_launch_digest.py" --print-ld \
+	2>"$OUT/l3-stock-id-block.err"); then
+	id_err="test_launch_digest.py --print-ld failed: $(tail -n 1 "$OUT/l3-stock-id-block.err")"
+elif ! "$py" "$tests_dir/make_id_block.py" --ld "$id_ld" --out "$root/id-block" \
+	>"$OUT/l3-stock-id-block.log" 2>"$OUT/l3-stock-id-block.err"; then
+	id_err="make_id_block.py failed: $(tail -n 1 "$OUT/l3-stock-id-block.err")"
 fi
 
 # add_module NAME: the module and, first, what it needs, in the order
@@ -230,7 +251,7 @@ while read -r _ cpu val; do
 		snp_en_off+=" $cpu=$val"
 	fi
 done <<<"$syscfg"
-host_bad=$(dmesg_besides "${ccp_steps[@]}" "${kvm_steps[@]}" snp-launch | bad)
+host_bad=$(dmesg_besides "${ccp_steps[@]}" "${kvm_steps[@]}" snp-launch "${later_launches[@]}" | bad)
 if [ -n "$rmp" ] && [ -z "$snp_err" ] && [ -n "$iommu_snp" ] &&
 	[[ $flags == *" sev_snp "* ]] && [ -n "$syscfg" ] &&
 	[ -z "$snp_en_off" ] && [ -z "$host_bad" ]; then
@@ -341,16 +362,23 @@ done
 
 # launch-digest and decommission: the digest log, recomputed independently.
 launch_bad=$(dmesg_of snp-launch | grep -E "$DMESG_BAD|Leaking PFN" || true)
-check="" log_ref=""
+check="" log_ref="" log_missing=""
 if [ -n "$no_digest_log" ]; then
-	check="FAIL launch-digest: $no_digest_log"$'\n'"FAIL decommission: $no_digest_log"
+	log_missing=$no_digest_log
 elif [ ! -s "$digest_log" ]; then
-	check="FAIL launch-digest: the model wrote no digest log to $digest_log"
-	check+=$'\n'"FAIL decommission: the model wrote no digest log to $digest_log"
+	log_missing="the model wrote no digest log to $digest_log"
+fi
+if [ -n "$log_missing" ]; then
+	for t in launch-digest decommission "${later_launches[@]}"; do
+		check+="FAIL $t: $log_missing"$'\n'
+	done
 else
 	log_ref=", digest log: $digest_log"
-	check=$(python3 "$TOP/tools/testing/snp-platform/tests/launch-digest/test_launch_digest.py" \
-		--check-log "$digest_log" 2>"$OUT/l3-stock-digest-check.err" || true)
+	# The launches snp-launch started, in the order of the digest log.
+	launched=$(sed -n 's/^SNP-LAUNCH-INFO launched \([^ ]*\)$/\1/p' <<<"$launch" | paste -sd, -)
+	check=$(python3 "$tests_dir/launch-digest/test_launch_digest.py" \
+		--check-log "$digest_log" --launches "$launched" --id-dir "$root/id-block" \
+		2>"$OUT/l3-stock-digest-check.err" || true)
 fi
 for t in launch-digest decommission; do
 	line=$(grep -m1 -E "^(PASS|FAIL) ${t}[ :]" <<<"$check" || true)
@@ -370,5 +398,51 @@ for t in launch-digest decommission; do
 	else
 		[ -z "$first_bad" ] || why+=" (snp-launch: $first_bad)"
 		result FAIL L3 "stock-6.12:$t" "$why$log_ref"
+	fi
+done
+
+# The later launches: snp-launch's line for each (the firmware status of
+# LAUNCH_FINISH with each ID block), the digest log's record of it
+# (test_launch_digest.py: the same pages; a launch-finish whose digest is
+# the ID block's LD only for the good block; for launch-vmsa one VMSA,
+# measured last, and the digest recomputed over it) and what the kernel
+# said during it and its teardown (KVM returns the VMSA page with
+# RMPUPDATE when the vCPU is freed). BAD_SIGNATURE does not say which
+# signature the firmware refused: the two cases that expect it differ from
+# the good ID block and auth in one byte of one signature
+# (make_id_block.py checks that), so they count only when the firmware
+# accepted the good pair.
+id_block_ok=""
+for t in "${later_launches[@]}"; do
+	line=$(step_line "$t")
+	logline=$(grep -m1 -E "^(PASS|FAIL) ${t}[ :]" <<<"$check" || true)
+	t_bad=$(dmesg_of "$t" | grep -E "$DMESG_BAD|Leaking PFN" || true)
+	why=""
+	if [ -n "$not_run" ]; then
+		why=$not_run
+	elif [ -n "$id_err" ] && [[ $t == id-block* ]]; then
+		why="no ID blocks: $id_err"
+	elif [ -z "$line" ]; then
+		why="did not run${first_bad:+ (snp-launch: $first_bad)}, log: $console"
+	elif [[ $line != ok && $line != 'ok '* ]]; then
+		why="$line, log: $console"
+	fi
+	if [ -z "$why" ]; then
+		if [ -z "$logline" ]; then
+			why="test_launch_digest.py gave no result: $(tail -n 1 "$OUT/l3-stock-digest-check.err" 2>/dev/null)"
+		elif [[ $logline == FAIL* ]]; then
+			why="digest log: ${logline#"FAIL $t: "}$log_ref"
+		fi
+	fi
+	[ -z "$t_bad" ] || why="${why:+$why; }$(head -n 1 <<<"$t_bad")"
+	if [ -z "$why" ] && [ -z "$id_block_ok" ] &&
+		[[ $t == id-block-bad-signature || $t == id-block-bad-author-sig ]]; then
+		why="BAD_SIGNATURE as expected, but the firmware did not accept the good ID block (stock-6.12:id-block), so it may have refused another signature"
+	fi
+	if [ -z "$why" ]; then
+		[ "$t" != id-block ] || id_block_ok=1
+		result PASS L3 "stock-6.12:$t" "${line#ok }; digest log: ${logline#"PASS $t "}; no WARN, BUG or leaked page in dmesg"
+	else
+		result FAIL L3 "stock-6.12:$t" "$why"
 	fi
 done

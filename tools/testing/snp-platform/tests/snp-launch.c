@@ -1,12 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * snp-launch: launch the memory of an SEV-SNP guest through KVM's upstream
- * uAPI (Linux 6.11 and later) and tear it down again, without vCPUs:
+ * uAPI (Linux 6.11 and later) and tear it down again, first without vCPUs:
  *
  *   KVM_CREATE_VM(KVM_X86_SNP_VM), KVM_SEV_INIT2, a 16-page guest_memfd
  *   slot at GPA 0 set private, KVM_SEV_SNP_LAUNCH_START (policy 0x30000),
  *   one KVM_SEV_SNP_LAUNCH_UPDATE per page type, two that must fail, and
  *   KVM_SEV_SNP_LAUNCH_FINISH with host data but no ID block.
+ *
+ * Then the same launch again (the same pages in the same order, without
+ * the two updates that must fail), each time in a new VM, torn down after:
+ *
+ *   id-block                  LAUNCH_FINISH with an ID block naming the
+ *                             launch digest and policy, and its ID
+ *                             authentication (auth_key_en=1): must succeed
+ *   id-block-bad-measurement  an ID block with a wrong LD, validly signed:
+ *                             must fail with BAD_MEASUREMENT (0x0B)
+ *   id-block-bad-signature    ID_BLOCK_SIG broken: BAD_SIGNATURE (0x0A)
+ *   id-block-bad-policy       POLICY 0x30001, validly signed:
+ *                             POLICY_FAILURE (0x07)
+ *   id-block-bad-author-sig   ID_KEY_SIG broken, auth_key_en=1:
+ *                             BAD_SIGNATURE (0x0A)
+ *   launch-vmsa               with one vCPU (KVM_CREATE_VCPU, never run),
+ *                             whose VMSA LAUNCH_FINISH measures last;
+ *                             no ID block
+ *
+ * The ID blocks are made on the host by tests/make_id_block.py (the launch
+ * digest from tests/launch-digest/test_launch_digest.py --print-ld) and
+ * read from DIR (--id-dir, default /id-block): id_block.bin and id_auth.bin,
+ * and id_block.<case>.bin and id_auth.<case>.bin for each bad case.
  *
  * The guest's pages, in measurement order (the host's test recomputes the
  * launch digest from exactly these, see tests/launch-digest/):
@@ -20,14 +42,23 @@
  *   gfn 6    CPUID       leaves 0x1 and 0x7.0 as the CPUID instruction
  *                        returns them on CPU 0
  *
- * then the cases that must fail: a CPUID page at gfn 7 that claims every
- * bit of leaf 0x7.0 EBX/ECX/EDX (INVALID_PARAM; the firmware corrects the
- * page and KVM copies it back), and a second update of gfn 0. No vCPU is
- * created, so LAUNCH_FINISH measures no VMSA.
+ * then, in the first launch only, the cases that must fail: a CPUID page
+ * at gfn 7 that claims every bit of leaf 0x7.0 EBX/ECX/EDX (INVALID_PARAM;
+ * the firmware corrects the page and KVM copies it back), and a second
+ * update of gfn 0. Only launch-vmsa creates a vCPU, so only its
+ * LAUNCH_FINISH measures a VMSA.
  *
- * One line per step, "SNP-LAUNCH <step> ok [details]" or
- * "SNP-LAUNCH <step> FAIL errno=<n> fw_error=0x<x> [details]", then
- * "SNP-LAUNCH-END rc=<n>" (0 when every step went as expected).
+ * One line per step of the first launch and one per later launch,
+ * "SNP-LAUNCH <step> ok [details]" or "SNP-LAUNCH <step> FAIL errno=<n>
+ * fw_error=0x<x> [details]" (a later launch names its step that failed),
+ * "SNP-LAUNCH-INFO launched <launch>" after each LAUNCH_START that worked
+ * (the first launch is "snp-launch"), so that the host can tell which
+ * launch of the model's digest log is which, then "SNP-LAUNCH-END rc=<n>"
+ * (0 when every step went as expected).
+ *
+ * --kmsg-mark PREFIX writes "PREFIX<launch>" to /dev/kmsg before each
+ * launch and "PREFIXsnp-launch" after the last, so that the host can tell
+ * which launch made the kernel print what.
  *
  * Built static on the build machine, whose uAPI headers are Linux 6.1's:
  * the upstream structures are defined here under their own names and their
@@ -40,6 +71,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,6 +101,8 @@
 #define UP_KVM_SEV_SNP_PAGE_TYPE_SECRETS	5
 #define UP_KVM_SEV_SNP_PAGE_TYPE_CPUID		6
 #define UP_KVM_SEV_SNP_FINISH_DATA_SIZE		32
+#define UP_KVM_SEV_SNP_ID_BLOCK_SIZE		96
+#define UP_KVM_SEV_SNP_ID_AUTH_SIZE		4096
 
 /* include/uapi/linux/kvm.h (6.12) */
 #define UP_KVM_MEM_GUEST_MEMFD			(1U << 2)
@@ -76,6 +110,9 @@
 #define UP_KVM_CAP_VM_TYPES			235
 
 /* SEV firmware status (include/uapi/linux/psp-sev.h) */
+#define SEV_RET_POLICY_FAILURE			0x07
+#define SEV_RET_BAD_SIGNATURE			0x0a
+#define SEV_RET_BAD_MEASUREMENT			0x0b
 #define SEV_RET_INVALID_PARAM			0x16
 
 struct up_kvm_sev_cmd {
@@ -240,9 +277,22 @@ _Static_assert(UP_KVM_SET_USER_MEMORY_REGION2 == 0x40a0ae49,
 _Static_assert(UP_KVM_SET_MEMORY_ATTRIBUTES == 0x4020aed2, "KVM_SET_MEMORY_ATTRIBUTES");
 _Static_assert(UP_KVM_CREATE_GUEST_MEMFD == 0xc040aed4, "KVM_CREATE_GUEST_MEMFD");
 
-static int kvm_fd = -1, sev_fd = -1, vm_fd = -1, gmem_fd = -1;
+static int kvm_fd = -1, sev_fd = -1;
+/* The VM of the current launch */
+static int vm_fd = -1, gmem_fd = -1, vcpu_fd = -1;
 static unsigned char *shared;
 static int failures;
+
+/*
+ * The steps of a later launch are not printed one by one: step_ok() is
+ * quiet, step_fail() keeps the first failure in quiet_why for the
+ * launch's own line (and does not count it: the launch's line does).
+ */
+static bool quiet;
+static char quiet_why[512];
+
+static const char *id_dir = "/id-block";
+static const char *mark_prefix;
 
 static const char *errno_name(int err)
 {
@@ -255,6 +305,8 @@ static void step_ok(const char *step, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	printf("SNP-LAUNCH %s ok", step);
 	if (fmt) {
 		putchar(' ');
@@ -268,19 +320,44 @@ static void step_ok(const char *step, const char *fmt, ...)
 
 static void step_fail(const char *step, int err, __u32 fw_error, const char *fmt, ...)
 {
+	char detail[384] = "";
 	va_list ap;
 
-	printf("SNP-LAUNCH %s FAIL errno=%d fw_error=0x%x (%s)", step, err, fw_error,
-	       errno_name(err));
 	if (fmt) {
-		putchar(' ');
+		detail[0] = ' ';
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(detail + 1, sizeof(detail) - 1, fmt, ap);
 		va_end(ap);
 	}
-	putchar('\n');
+	if (quiet) {
+		if (!quiet_why[0])
+			snprintf(quiet_why, sizeof(quiet_why),
+				 "at %s: errno=%d fw_error=0x%x (%s)%s", step, err,
+				 fw_error, errno_name(err), detail);
+		return;
+	}
+	printf("SNP-LAUNCH %s FAIL errno=%d fw_error=0x%x (%s)%s\n", step, err, fw_error,
+	       errno_name(err), detail);
 	fflush(stdout);
 	failures++;
+}
+
+/* "PREFIX<what>" to /dev/kmsg, with --kmsg-mark PREFIX */
+static void mark_dmesg(const char *what)
+{
+	char line[256];
+	int fd, n;
+
+	if (!mark_prefix)
+		return;
+	n = snprintf(line, sizeof(line), "%s%s\n", mark_prefix, what);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, line, n) != n)
+		printf("SNP-LAUNCH-INFO cannot write to /dev/kmsg: errno %d\n", errno);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* KVM_MEMORY_ENCRYPT_OP; errno is kept from the ioctl. */
@@ -491,18 +568,9 @@ static void reupdate(void)
 	step_ok(step, "errno=%d (%s) fw_error=0x%x", err, errno_name(err), fw_error);
 }
 
-/* Set up the VM and its memory; 0 when every step worked. */
-static int setup(void)
+/* /dev/kvm, /dev/sev and the VM types; 0 when both devices opened. */
+static int open_devices(void)
 {
-	struct up_kvm_sev_init init = { 0 };
-	struct up_kvm_create_guest_memfd gmem = { .size = NR_PAGES * PAGE_SIZE };
-	struct up_kvm_userspace_memory_region2 region = { 0 };
-	struct up_kvm_memory_attributes attr = {
-		.size = NR_PAGES * PAGE_SIZE,
-		.attributes = UP_KVM_MEMORY_ATTRIBUTE_PRIVATE,
-	};
-	struct up_kvm_sev_snp_launch_start start = { .policy = 0x30000 };
-	__u32 fw_error;
 	int types;
 
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -524,6 +592,25 @@ static int setup(void)
 			  "KVM_CAP_VM_TYPES=%#x lacks KVM_X86_SNP_VM", types);
 	else
 		step_ok("vm-types", "mask=%#x", types);
+	return 0;
+}
+
+/*
+ * Set up a VM and its memory and start the launch @name; 0 when every
+ * step worked. With @with_vcpu, vCPU 0 is created after KVM_SEV_INIT2 (an
+ * SEV-ES/SNP vCPU needs it first), so that LAUNCH_FINISH measures its VMSA.
+ */
+static int create_vm(const char *name, bool with_vcpu)
+{
+	struct up_kvm_sev_init init = { 0 };
+	struct up_kvm_create_guest_memfd gmem = { .size = NR_PAGES * PAGE_SIZE };
+	struct up_kvm_userspace_memory_region2 region = { 0 };
+	struct up_kvm_memory_attributes attr = {
+		.size = NR_PAGES * PAGE_SIZE,
+		.attributes = UP_KVM_MEMORY_ATTRIBUTE_PRIVATE,
+	};
+	struct up_kvm_sev_snp_launch_start start = { .policy = 0x30000 };
+	__u32 fw_error;
 
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, UP_KVM_X86_SNP_VM);
 	if (vm_fd < 0) {
@@ -537,6 +624,15 @@ static int setup(void)
 		return -1;
 	}
 	step_ok("init2", NULL);
+
+	if (with_vcpu) {
+		vcpu_fd = ioctl(vm_fd, KVM_CREATE_VCPU, 0);
+		if (vcpu_fd < 0) {
+			step_fail("create-vcpu", errno, 0, "vCPU 0");
+			return -1;
+		}
+		step_ok("create-vcpu", "vCPU 0");
+	}
 
 	gmem_fd = ioctl(vm_fd, UP_KVM_CREATE_GUEST_MEMFD, &gmem);
 	if (gmem_fd < 0) {
@@ -579,54 +675,283 @@ static int setup(void)
 		return -1;
 	}
 	step_ok("launch-start", "policy %#llx", (unsigned long long)start.policy);
+	/* The host maps the launches of the digest log to these lines. */
+	printf("SNP-LAUNCH-INFO launched %s\n", name);
+	fflush(stdout);
 	return 0;
 }
 
-static void launch_finish(void)
+/*
+ * LAUNCH_FINISH with the test's host data and, when @block and @auth are
+ * given, that ID block and ID authentication (KVM copies 96 and 4096
+ * bytes from them). Returns 0, or -1 with *err and *fw_error set.
+ */
+static int do_finish(const void *block, const void *auth, bool auth_key_en,
+		     char hex[2 * UP_KVM_SEV_SNP_FINISH_DATA_SIZE + 1],
+		     int *err, __u32 *fw_error)
 {
 	struct up_kvm_sev_snp_launch_finish finish = { 0 };
-	char hex[2 * UP_KVM_SEV_SNP_FINISH_DATA_SIZE + 1];
-	__u32 fw_error;
 	int i;
 
 	for (i = 0; i < UP_KVM_SEV_SNP_FINISH_DATA_SIZE; i++) {
 		finish.host_data[i] = 0x11 + i;
 		sprintf(hex + 2 * i, "%02x", finish.host_data[i]);
 	}
-	if (sev_op(UP_KVM_SEV_SNP_LAUNCH_FINISH, &finish, &fw_error)) {
-		step_fail("launch-finish", errno, fw_error, "host_data=%s", hex);
+	if (block) {
+		finish.id_block_en = 1;
+		finish.auth_key_en = auth_key_en;
+		finish.id_block_uaddr = (__u64)(unsigned long)block;
+		finish.id_auth_uaddr = (__u64)(unsigned long)auth;
+	}
+	*err = 0;
+	if (sev_op(UP_KVM_SEV_SNP_LAUNCH_FINISH, &finish, fw_error)) {
+		*err = errno;
+		return -1;
+	}
+	return 0;
+}
+
+static void launch_finish(void)
+{
+	char hex[2 * UP_KVM_SEV_SNP_FINISH_DATA_SIZE + 1];
+	__u32 fw_error;
+	int err;
+
+	if (do_finish(NULL, NULL, false, hex, &err, &fw_error)) {
+		step_fail("launch-finish", err, fw_error, "host_data=%s", hex);
 		return;
 	}
 	step_ok("launch-finish", "host_data=%s, no ID block, no vCPUs so no VMSA measured", hex);
 }
 
 /*
- * Closing the VM (its last file: the guest_memfd holds a reference too)
- * makes KVM decommission the guest context and return its pages.
+ * Closing the VM (its last file: the guest_memfd and a vCPU hold a
+ * reference too) makes KVM decommission the guest context and return its
+ * pages; KVM frees a vCPU's VMSA page after that, with an RMPUPDATE back
+ * to the hypervisor. close() has done all that when it returns.
  */
-static void teardown(void)
+static int destroy_vm(void)
 {
 	int err = 0;
 
+	if (vcpu_fd >= 0 && close(vcpu_fd))
+		err = errno;
 	if (vm_fd >= 0 && close(vm_fd))
 		err = errno;
 	if (gmem_fd >= 0 && close(gmem_fd))
 		err = errno;
 	if (shared && munmap(shared, NR_PAGES * PAGE_SIZE))
 		err = errno;
+	vcpu_fd = -1;
+	vm_fd = -1;
+	gmem_fd = -1;
+	shared = NULL;
+	return err;
+}
+
+static void close_devices(void)
+{
+	int err = 0;
+
 	if (sev_fd >= 0 && close(sev_fd))
 		err = errno;
 	if (kvm_fd >= 0 && close(kvm_fd))
 		err = errno;
 	if (err)
-		step_fail("close", err, 0, NULL);
-	else
-		step_ok("close", NULL);
+		step_fail("close-devices", err, 0, NULL);
 }
 
-int main(void)
+/* Read exactly @len bytes of DIR/@name into @buf; 0 or an errno (EMSGSIZE: wrong size). */
+static int read_blob(const char *name, void *buf, size_t len)
+{
+	char path[512];
+	ssize_t n;
+	int fd, err = 0;
+	char extra;
+
+	snprintf(path, sizeof(path), "%s/%s", id_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len || read(fd, &extra, 1) != 0)
+		err = EMSGSIZE;
+	close(fd);
+	return err;
+}
+
+/* Begin a later launch: quiet steps, its marker in dmesg. */
+static void begin_launch(const char *name)
+{
+	mark_dmesg(name);
+	quiet = true;
+	quiet_why[0] = '\0';
+}
+
+/* End a later launch with its one line: ok when @why is NULL. */
+static void end_launch(const char *name, const char *why, const char *fmt, ...)
+{
+	int err = destroy_vm();
+	va_list ap;
+
+	quiet = false;
+	if (!why && err) {
+		snprintf(quiet_why, sizeof(quiet_why), "at close: errno=%d (%s)", err,
+			 errno_name(err));
+		why = quiet_why;
+	}
+	if (why) {
+		printf("SNP-LAUNCH %s FAIL %s\n", name, why);
+		failures++;
+	} else {
+		printf("SNP-LAUNCH %s ok", name);
+		if (fmt) {
+			putchar(' ');
+			va_start(ap, fmt);
+			vprintf(fmt, ap);
+			va_end(ap);
+		}
+		putchar('\n');
+	}
+	fflush(stdout);
+}
+
+struct id_case {
+	const char *name;	/* the launch, as the host reports it */
+	const char *files;	/* "" for id_block.bin/id_auth.bin, else ".<case>" */
+	__u32 want;		/* the firmware status LAUNCH_FINISH must give */
+	const char *want_name;
+	const char *wrong;	/* what is wrong in the ID block or its auth */
+};
+
+static const struct id_case id_cases[] = {
+	{ "id-block", "", 0, "SUCCESS", NULL },
+	{ "id-block-bad-measurement", ".bad-measurement", SEV_RET_BAD_MEASUREMENT,
+	  "BAD_MEASUREMENT", "one LD byte flipped, block signed again" },
+	{ "id-block-bad-signature", ".bad-signature", SEV_RET_BAD_SIGNATURE,
+	  "BAD_SIGNATURE", "ID_BLOCK_SIG with a flipped byte" },
+	{ "id-block-bad-policy", ".bad-policy", SEV_RET_POLICY_FAILURE,
+	  "POLICY_FAILURE", "POLICY 0x30001 for a 0x30000 guest, block signed again" },
+	{ "id-block-bad-author-sig", ".bad-author-sig", SEV_RET_BAD_SIGNATURE,
+	  "BAD_SIGNATURE", "ID_KEY_SIG with a flipped byte" },
+};
+
+/*
+ * The launch of the first VM again, finished with an ID block (always
+ * with auth_key_en=1, so that the author key's signature counts too).
+ */
+static void id_block_launch(const struct id_case *c)
+{
+	static unsigned char block[UP_KVM_SEV_SNP_ID_BLOCK_SIZE];
+	static unsigned char auth[UP_KVM_SEV_SNP_ID_AUTH_SIZE];
+	char name[64], hex[2 * UP_KVM_SEV_SNP_FINISH_DATA_SIZE + 1], why[256];
+	__u32 fw_error;
+	int err, i;
+
+	begin_launch(c->name);
+	snprintf(name, sizeof(name), "id_block%s.bin", c->files);
+	err = read_blob(name, block, sizeof(block));
+	if (!err) {
+		snprintf(name, sizeof(name), "id_auth%s.bin", c->files);
+		err = read_blob(name, auth, sizeof(auth));
+	}
+	if (err) {
+		snprintf(why, sizeof(why), "cannot read %s/%s: %s", id_dir, name,
+			 err == EMSGSIZE ? "wrong size" : strerror(err));
+		end_launch(c->name, why, NULL);
+		return;
+	}
+	if (create_vm(c->name, false)) {
+		end_launch(c->name, quiet_why, NULL);
+		return;
+	}
+	fill_pages();
+	do_updates();
+	if (quiet_why[0]) {
+		end_launch(c->name, quiet_why, NULL);
+		return;
+	}
+	if (!do_finish(block, auth, true, hex, &err, &fw_error)) {
+		if (c->want) {
+			snprintf(why, sizeof(why),
+				 "LAUNCH_FINISH accepted the ID block (%s), expected fw_error=0x%02x (%s)",
+				 c->wrong, c->want, c->want_name);
+			end_launch(c->name, why, NULL);
+			return;
+		}
+		for (i = 0; i < 8; i++)
+			sprintf(hex + 2 * i, "%02x", block[i]);
+		end_launch(c->name, NULL,
+			   "LAUNCH_FINISH accepted the ID block (LD %s..., policy 0x30000) with auth_key_en=1",
+			   hex);
+		return;
+	}
+	if (err != EIO || fw_error != c->want) {
+		snprintf(why, sizeof(why),
+			 "LAUNCH_FINISH errno=%d (%s) fw_error=0x%02x, expected %s",
+			 err, errno_name(err), fw_error,
+			 c->want ? "EIO" : "success");
+		if (c->want)
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 " fw_error=0x%02x (%s): %s", c->want, c->want_name, c->wrong);
+		end_launch(c->name, why, NULL);
+		return;
+	}
+	end_launch(c->name, NULL, "errno=%d (%s) fw_error=0x%02x (%s): %s", err,
+		   errno_name(err), fw_error, c->want_name, c->wrong);
+}
+
+/*
+ * The launch of the first VM again with vCPU 0, never run: LAUNCH_FINISH
+ * makes KVM LAUNCH_UPDATE its VMSA first (type VMSA, GPA 0xfffffffff000).
+ */
+static void vmsa_launch(void)
+{
+	const char *name = "launch-vmsa";
+	char hex[2 * UP_KVM_SEV_SNP_FINISH_DATA_SIZE + 1], why[256];
+	__u32 fw_error;
+	int err;
+
+	begin_launch(name);
+	if (create_vm(name, true)) {
+		end_launch(name, quiet_why, NULL);
+		return;
+	}
+	fill_pages();
+	do_updates();
+	if (quiet_why[0]) {
+		end_launch(name, quiet_why, NULL);
+		return;
+	}
+	if (do_finish(NULL, NULL, false, hex, &err, &fw_error)) {
+		snprintf(why, sizeof(why), "LAUNCH_FINISH errno=%d (%s) fw_error=0x%02x",
+			 err, errno_name(err), fw_error);
+		end_launch(name, why, NULL);
+		return;
+	}
+	end_launch(name, NULL,
+		   "vCPU 0 created, LAUNCH_FINISH (no ID block) measured its VMSA; vCPU and VM closed");
+}
+
+int main(int argc, char **argv)
 {
 	cpu_set_t cpu0;
+	unsigned int i;
+	int err;
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--id-dir") && i + 1 < (unsigned int)argc) {
+			id_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--kmsg-mark") && i + 1 < (unsigned int)argc) {
+			mark_prefix = argv[++i];
+		} else {
+			fprintf(stderr, "usage: %s [--id-dir DIR] [--kmsg-mark PREFIX]\n",
+				argv[0]);
+			return 2;
+		}
+	}
 
 	/* Leaf 0x1 EBX holds the APIC ID: take CPU 0's. */
 	CPU_ZERO(&cpu0);
@@ -634,14 +959,27 @@ int main(void)
 	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
 		printf("SNP-LAUNCH-INFO cannot run on CPU 0 only: errno %d\n", errno);
 
-	if (!setup()) {
-		fill_pages();
-		do_updates();
-		cpuid_fixup();
-		reupdate();
-		launch_finish();
+	if (!open_devices()) {
+		mark_dmesg("snp-launch");
+		if (!create_vm("snp-launch", false)) {
+			fill_pages();
+			do_updates();
+			cpuid_fixup();
+			reupdate();
+			launch_finish();
+		}
+		err = destroy_vm();
+		if (err)
+			step_fail("close", err, 0, NULL);
+		else
+			step_ok("close", NULL);
+
+		for (i = 0; i < ARRAY_SIZE(id_cases); i++)
+			id_block_launch(&id_cases[i]);
+		vmsa_launch();
+		mark_dmesg("snp-launch");
 	}
-	teardown();
+	close_devices();
 	printf("SNP-LAUNCH-END rc=%d\n", failures ? 1 : 0);
 	return failures ? 1 : 0;
 }

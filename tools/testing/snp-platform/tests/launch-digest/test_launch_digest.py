@@ -25,18 +25,33 @@ Modes:
       line per case, "PASS name" or "FAIL name: expected X got Y"; exit 1
       when a case failed.
 
-  test_launch_digest.py --check-log LOG
+  test_launch_digest.py --check-log LOG [--launches NAME,...] [--id-dir DIR]
       the L3 check of tests/snp-launch.c on Debian's stock 6.12, in the
-      model's digest log (-device snp-psp,digest-log=LOG): finds its launch
-      (the one launch-start with policy 0x30000), recomputes the digest of
-      the pages that program launches and compares it, page by page and at
-      launch-finish, with the log, checks the host data, and that the guest
-      context was decommissioned after the launch. Two lines,
-      "PASS launch-digest <detail>" or "FAIL launch-digest: <reason>", and
-      the same for "decommission"; exit 1 when one failed.
+      model's digest log (-device snp-psp,digest-log=LOG). The log is split
+      into launches (launch-start to the decommission of that guest
+      context: KVM reuses context pages), the k-th of them being the k-th
+      NAME, the launches snp-launch says it started ("SNP-LAUNCH-INFO
+      launched NAME"); without --launches, only "snp-launch". Every launch
+      must measure the same pages as snp-launch's first (all with policy
+      0x30000), and be decommissioned. Per NAME:
+        snp-launch  the digest of its pages, page by page and at
+                    launch-finish, and the host data ("launch-digest"),
+                    and its decommission ("decommission");
+        id-block    the same, and its launch-finish digest is the LD of
+                    DIR/id_block.bin (the ID block the firmware accepted);
+        id-block-bad-*  no launch-finish (the firmware refused the block);
+        launch-vmsa after the pages exactly one VMSA page (type 2, gpa
+                    0xfffffffff000), last; its digest recomputed from the
+                    logged contents hash, and the launch-finish digest.
+      One line per result, "PASS <name> <detail>" or "FAIL <name>:
+      <reason>"; exit 1 when one failed.
 
   test_launch_digest.py --print-snp-launch
       the expected per-page digests of that launch, in the log's format.
+
+  test_launch_digest.py --print-ld
+      the expected final digest of that launch (hex), the LD its ID block
+      names (tests/make_id_block.py).
 """
 
 import argparse
@@ -372,89 +387,250 @@ def parse_log(path):
     return entries
 
 
-def check_digest(log, gctx):
-    """The digest and host data of snp-launch's launch: (ok, detail)."""
-    finishes = [g for _, g in log["launch-finish"] if int(g[0], 16) == gctx]
-    if len(finishes) != 1:
-        return False, "expected one launch-finish of gctx %#x, found %d" % (gctx, len(finishes))
-    _, asid, fin_ld, host_data = finishes[0]
+class Launch:
+    """One guest's launch in the digest log: from its launch-start to the
+    decommission of its guest context. Context pages are reused by later
+    guests, so a gctx names a launch only between those two lines."""
 
-    pages = snp_launch_pages()
+    def __init__(self, gctx, policy, line):
+        self.gctx, self.policy, self.line = gctx, policy, line
+        self.updates = []        # (line, type, gpa, contents, ld, asid)
+        self.finishes = []       # (line, asid, ld, host_data)
+        self.decommissions = []  # (line, asid)
+
+
+def split_launches(log):
+    """The launches of a parsed log in their order, and what did not fit
+    (records of a gctx outside its launch)."""
+    events = sorted((n, kind, g) for kind in LOG_LINES for n, g in log[kind])
+    launches, open_launch, stray = [], {}, []
+    for n, kind, g in events:
+        gctx = int(g[0], 16)
+        if kind == "launch-start":
+            if gctx in open_launch:
+                stray.append("line %d: launch-start of gctx %#x, whose launch of line %d "
+                             "was not decommissioned" % (n, gctx, open_launch[gctx].line))
+            rec = Launch(gctx, int(g[1], 16), n)
+            launches.append(rec)
+            open_launch[gctx] = rec
+            continue
+        rec = open_launch.get(gctx)
+        if rec is None:
+            # KVM decommissions a context whose LAUNCH_START failed: harmless.
+            if kind != "decommission":
+                stray.append("line %d: %s of gctx %#x outside a launch" % (n, kind, gctx))
+            continue
+        if kind == "launch-update":
+            rec.updates.append((n, int(g[2]), int(g[3], 16), bytes.fromhex(g[4]),
+                                bytes.fromhex(g[5]), g[1]))
+        elif kind == "launch-finish":
+            rec.finishes.append((n, g[1], bytes.fromhex(g[2]), bytes.fromhex(g[3])))
+        else:
+            rec.decommissions.append((n, g[1]))
+            del open_launch[gctx]
+    return launches, stray
+
+
+def check_pages(rec, pages):
+    """The measured updates of @rec against @pages [(type, gpa, page)]:
+    a list of problems. The CPUID page that must fail is left out, whether
+    or not the model logs failed updates."""
     steps = measure(pages)
-    want = steps[-1][1]
-
-    # The pages the firmware measured, without the CPUID page that must
-    # fail (whether or not the model logs failed updates).
-    updates = [(int(g[2]), int(g[3], 16), bytes.fromhex(g[4]), bytes.fromhex(g[5]), g[1])
-               for _, g in log["launch-update"] if int(g[0], 16) == gctx]
-    updates = [u for u in updates
-               if not (u[0] == CPUID and u[1] == SNP_LAUNCH_BAD_CPUID_GPA)]
+    updates = [u for u in rec.updates
+               if not (u[1] == CPUID and u[2] == SNP_LAUNCH_BAD_CPUID_GPA)]
     problems = []
-    if bytes.fromhex(fin_ld) != want:
-        problems.append("launch-finish ld=%s, expected %s" % (fin_ld.lower(), want.hex()))
-    wrong_asid = sorted({u[4] for u in updates if u[4] != asid})
-    if wrong_asid:
-        problems.append("launch-update ASIDs %s, launch-finish ASID %s"
-                        % (",".join(wrong_asid), asid))
     if len(updates) != len(pages):
         problems.append("%d launch-update lines, expected %d (%s)"
                         % (len(updates), len(pages),
-                           " ".join("%s@%#x" % (TYPE_NAMES.get(u[0], u[0]), u[1])
+                           " ".join("%s@%#x" % (TYPE_NAMES.get(u[1], u[1]), u[2])
                                     for u in updates)))
     for i, ((ptype, gpa, _), (contents, ld), u) in enumerate(zip(pages, steps, updates)):
-        if (u[0], u[1]) != (ptype, gpa):
+        if (u[1], u[2]) != (ptype, gpa):
             problems.append("page %d is type %d at %#x, expected type %d at %#x"
-                            % (i, u[0], u[1], ptype, gpa))
+                            % (i, u[1], u[2], ptype, gpa))
             break
-        if u[2] != contents:
+        if u[3] != contents:
             problems.append("page %d (%#x) contents %s, expected %s"
-                            % (i, gpa, u[2].hex(), contents.hex()))
+                            % (i, gpa, u[3].hex(), contents.hex()))
             break
-        if u[3] != ld:
-            problems.append("page %d (%#x) ld %s, expected %s" % (i, gpa, u[3].hex(), ld.hex()))
+        if u[4] != ld:
+            problems.append("page %d (%#x) ld %s, expected %s" % (i, gpa, u[4].hex(), ld.hex()))
             break
-    if bytes.fromhex(host_data) != SNP_LAUNCH_HOST_DATA:
+    return problems
+
+
+def check_finish(rec, want):
+    """One launch-finish with digest @want and snp-launch's host data."""
+    if len(rec.finishes) != 1:
+        return ["expected one launch-finish, found %d" % len(rec.finishes)]
+    _, _, ld, host_data = rec.finishes[0]
+    problems = []
+    if ld != want:
+        problems.append("launch-finish ld=%s, expected %s" % (ld.hex(), want.hex()))
+    if host_data != SNP_LAUNCH_HOST_DATA:
         problems.append("host_data=%s, expected %s"
-                        % (host_data.lower(), SNP_LAUNCH_HOST_DATA.hex()))
+                        % (host_data.hex(), SNP_LAUNCH_HOST_DATA.hex()))
+    return problems
+
+
+def check_asids(rec):
+    """Every record of the launch under one ASID: problems, ASID."""
+    asids = sorted({u[5] for u in rec.updates} | {f[1] for f in rec.finishes}
+                   | {d[1] for d in rec.decommissions})
+    if len(asids) > 1:
+        return ["ASIDs %s in one launch" % ",".join(asids)], asids[0]
+    return [], asids[0] if asids else "?"
+
+
+def check_decommission(rec):
+    """One decommission of the launch's context, after its other records
+    (the split puts nothing of the gctx after it into this launch)."""
+    if len(rec.decommissions) != 1:
+        return False, "expected one decommission of gctx %#x, found %d" % (
+            rec.gctx, len(rec.decommissions))
+    n, asid = rec.decommissions[0]
+    problems, launch_asid = check_asids(rec)
+    if problems:
+        return False, "decommission ASID %s: %s" % (asid, problems[0])
+    return True, "gctx=%#x asid=%s, after the launch (line %d)" % (rec.gctx, asid, n)
+
+
+def check_snp_launch(rec, log):
+    """snp-launch's first launch: its digest and host data."""
+    pages = snp_launch_pages()
+    want = final_ld(pages)
+    problems = check_finish(rec, want) + check_asids(rec)[0] + check_pages(rec, pages)
     if problems:
         return False, "; ".join(problems)
     other = " (%d lines of other kinds in the log)" % log["other"] if log["other"] else ""
     return True, ("ld=%s over %d pages, per-page contents and ld agree, host_data ok "
-                  "(gctx %#x, ASID %s)%s" % (want.hex(), len(pages), gctx, asid, other))
+                  "(gctx %#x, ASID %s)%s" % (want.hex(), len(pages), rec.gctx,
+                                             check_asids(rec)[1], other))
 
 
-def check_decommission(log, gctx):
-    """One decommission of snp-launch's gctx, after its last launch record."""
-    decs = [(n, g) for n, g in log["decommission"] if int(g[0], 16) == gctx]
-    if len(decs) != 1:
-        return False, "expected one decommission of gctx %#x, found %d" % (gctx, len(decs))
-    n, (_, asid) = decs[0]
-    last = max([m for kind in ("launch-start", "launch-update", "launch-finish")
-                for m, g in log[kind] if int(g[0], 16) == gctx])
-    if n < last:
-        return False, "decommission of gctx %#x (line %d) before its line %d" % (gctx, n, last)
-    asids = {g[1] for kind in ("launch-update", "launch-finish")
-             for _, g in log[kind] if int(g[0], 16) == gctx}
-    if asids and asids != {asid}:
-        return False, "decommission ASID %s, launch ASIDs %s" % (asid, ",".join(sorted(asids)))
-    return True, "gctx=%#x asid=%s, after the launch" % (gctx, asid)
+# The launches of snp-launch with an ID block at LAUNCH_FINISH: each the
+# same pages as the first; only the good ID block may finish the launch.
+ID_BLOCK_LAUNCHES = ("id-block", "id-block-bad-measurement", "id-block-bad-signature",
+                     "id-block-bad-policy", "id-block-bad-author-sig")
 
 
-def check_log(path):
-    """snp-launch's launch in the digest log: [(name, ok, detail)]."""
-    names = ("launch-digest", "decommission")
+def check_id_block_launch(name, rec, id_dir):
+    pages = snp_launch_pages()
+    want = final_ld(pages)
+    problems = check_asids(rec)[0] + check_pages(rec, pages)
+    if name == "id-block":
+        problems += check_finish(rec, want)
+        if id_dir and not problems:
+            try:
+                with open(os.path.join(id_dir, "id_block.bin"), "rb") as f:
+                    block_ld = f.read(LD_SIZE)
+            except OSError as e:
+                block_ld = None
+                problems.append("cannot read the ID block: %s" % e)
+            if block_ld is not None and block_ld != want:
+                problems.append("the ID block's LD %s is not the launch's %s"
+                                % (block_ld.hex(), want.hex()))
+    elif rec.finishes:
+        problems.append("the firmware finished the launch (line %d)" % rec.finishes[0][0])
+    ok, why = check_decommission(rec)
+    if not ok:
+        problems.append(why)
+    if problems:
+        return False, "; ".join(problems)
+    if name == "id-block":
+        return True, ("launch-finish ld=%s = the ID block's LD, host_data ok, "
+                      "decommissioned (gctx %#x, ASID %s)"
+                      % (want.hex(), rec.gctx, check_asids(rec)[1]))
+    return True, ("same %d pages and ld, no launch-finish in the log, decommissioned "
+                  "(gctx %#x, ASID %s)" % (len(pages), rec.gctx, check_asids(rec)[1]))
+
+
+def check_vmsa_launch(rec):
+    """snp-launch's pages and then one vCPU's VMSA, whose contents the host
+    cannot predict: the log's contents hash is taken as given, and the
+    digest recomputed from it."""
+    pages = snp_launch_pages()
+    before = final_ld(pages)
+    problems = check_asids(rec)[0]
+    vmsas = [u for u in rec.updates if u[1] == VMSA]
+    others = [u for u in rec.updates if u[1] != VMSA]
+    if len(vmsas) != 1:
+        problems.append("%d VMSA launch-updates, expected 1" % len(vmsas))
+    elif rec.updates[-1] is not vmsas[0]:
+        problems.append("the VMSA (line %d) is not the last launch-update (line %d)"
+                        % (vmsas[0][0], rec.updates[-1][0]))
+    else:
+        n, _, gpa, contents, ld, _ = vmsas[0]
+        if gpa != VMSA_GPA:
+            problems.append("the VMSA is at gpa %#x, expected %#x" % (gpa, VMSA_GPA))
+        if contents == bytes(LD_SIZE):
+            problems.append("the VMSA's contents hash is zero: not measured")
+        # LD = SHA-384(PAGE_INFO(previous LD, logged contents, type 2, GPA)):
+        # page_info() hashes a page; here the contents hash is given.
+        info = (before + contents + struct.pack("<HBB", PAGE_INFO_SIZE, VMSA, 0)
+                + bytes(4) + struct.pack("<Q", VMSA_GPA))
+        want = sha384(info)
+        if ld != want:
+            problems.append("VMSA ld %s, expected %s" % (ld.hex(), want.hex()))
+        if rec.finishes and rec.finishes[0][0] < n:
+            problems.append("launch-finish (line %d) before the VMSA (line %d)"
+                            % (rec.finishes[0][0], n))
+        problems += check_finish(rec, want)
+    vmsa_less = Launch(rec.gctx, rec.policy, rec.line)
+    vmsa_less.updates = others
+    problems += check_pages(vmsa_less, pages)
+    ok, why = check_decommission(rec)
+    if not ok:
+        problems.append(why)
+    if problems:
+        return False, "; ".join(problems)
+    _, _, _, contents, ld, _ = vmsas[0]
+    return True, ("%d pages, then one VMSA at %#x last (contents %s...): "
+                  "ld=%s = SHA-384(PAGE_INFO(ld of the pages, contents, 2, gpa)) "
+                  "= launch-finish ld, decommissioned (gctx %#x, ASID %s)"
+                  % (len(pages), VMSA_GPA, contents.hex()[:16], ld.hex(), rec.gctx,
+                     check_asids(rec)[1]))
+
+
+def check_log(path, names=("snp-launch",), id_dir=None):
+    """snp-launch's launches in the digest log, the k-th launch-start of
+    the log being the k-th of @names (the launches snp-launch reports it
+    started, in its order): [(name, ok, detail)]. The first launch,
+    "snp-launch", gives the results "launch-digest" and "decommission"."""
+    def results(ok, why):
+        out = []
+        for name in names:
+            out += [(n, ok, why) for n in
+                    (("launch-digest", "decommission") if name == "snp-launch" else (name,))]
+        return out
+
     try:
         log = parse_log(path)
     except (OSError, ValueError) as e:
-        return [(name, False, "digest log %s: %s" % (path, e)) for name in names]
-    starts = [g for _, g in log["launch-start"] if int(g[1], 16) == SNP_LAUNCH_POLICY]
-    if len(starts) != 1:
-        why = ("expected one launch-start with policy %#x in the digest log, found %d (%d in all)"
-               % (SNP_LAUNCH_POLICY, len(starts), len(log["launch-start"])))
-        return [(name, False, why) for name in names]
-    gctx = int(starts[0][0], 16)
-    return [("launch-digest",) + check_digest(log, gctx),
-            ("decommission",) + check_decommission(log, gctx)]
+        return results(False, "digest log %s: %s" % (path, e))
+    launches, stray = split_launches(log)
+    if stray:
+        return results(False, "digest log %s: %s" % (path, "; ".join(stray)))
+    if len(launches) != len(names):
+        return results(False, "%d launch-starts in the digest log, snp-launch started %d (%s)"
+                       % (len(launches), len(names), " ".join(names)))
+    out = []
+    for name, rec in zip(names, launches):
+        if rec.policy != SNP_LAUNCH_POLICY:
+            why = "launch-start of gctx %#x has policy %#x, expected %#x" % (
+                rec.gctx, rec.policy, SNP_LAUNCH_POLICY)
+            out += [(n, False, why) for n in
+                    (("launch-digest", "decommission") if name == "snp-launch" else (name,))]
+        elif name == "snp-launch":
+            out.append(("launch-digest",) + check_snp_launch(rec, log))
+            out.append(("decommission",) + check_decommission(rec))
+        elif name in ID_BLOCK_LAUNCHES:
+            out.append((name,) + check_id_block_launch(name, rec, id_dir))
+        elif name == "launch-vmsa":
+            out.append((name,) + check_vmsa_launch(rec))
+        else:
+            out.append((name, False, "no check for a launch named %r" % name))
+    return out
 
 
 def print_snp_launch():
@@ -472,21 +648,31 @@ def main():
     mode.add_argument("--ld-tool", metavar="PATH",
                       help="run the unit test against this ld-tool")
     mode.add_argument("--check-log", metavar="LOG",
-                      help="check snp-launch's launch in the model's digest log")
+                      help="check snp-launch's launches in the model's digest log")
     mode.add_argument("--print-snp-launch", action="store_true",
                       help="print the expected digests of snp-launch's pages")
+    mode.add_argument("--print-ld", action="store_true",
+                      help="print the expected final digest of snp-launch's pages")
+    ap.add_argument("--launches", metavar="NAME,...", default="snp-launch",
+                    help="with --check-log: the launches snp-launch started, in order")
+    ap.add_argument("--id-dir", metavar="DIR",
+                    help="with --check-log: where id_block.bin is (make_id_block.py)")
     args = ap.parse_args()
     if args.ld_tool:
         return unit_test(args.ld_tool)
     if args.check_log:
         failed = 0
-        for name, ok, detail in check_log(args.check_log):
+        names = [n for n in args.launches.split(",") if n]
+        for name, ok, detail in check_log(args.check_log, names, args.id_dir):
             if ok:
                 print("PASS %s %s" % (name, detail))
             else:
                 print("FAIL %s: %s" % (name, detail))
                 failed += 1
         return 1 if failed else 0
+    if args.print_ld:
+        print(final_ld(snp_launch_pages()).hex())
+        return 0
     print_snp_launch()
     return 0
 

@@ -20,8 +20,13 @@ static uint64_t snp_rmp_end;
 void snp_host_cpuid(uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
                     uint32_t *edx)
 {
-    /* SME, SEV, SEV-ES, SEV-SNP, VMPL */
-    *eax = (1u << 0) | (1u << 1) | (1u << 3) | (1u << 4) | (1u << 5);
+    /*
+     * SME, SEV, VmPgFlush, SEV-ES, SEV-SNP, VMPL and SmeCoherent, as on
+     * Milan. Without encryption the model's caches are trivially coherent
+     * across encrypted mappings, and VM_PAGE_FLUSH has nothing to do.
+     */
+    *eax = (1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) |
+           (1u << 5) | (1u << 10);
     *ebx = SNP_HOST_CBIT_POS | (SNP_HOST_PHYS_REDUCTION << 6) |
            (SNP_HOST_NR_VMPLS << 12);
     *ecx = SNP_HOST_MAX_ASID;
@@ -86,6 +91,9 @@ int snp_host_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
     case MSR_SNP_HWCR:
         /* Only the lock is modelled, and it stays set. */
         env->snp_hwcr = (val & ~HWCR_SMMLOCK) | (env->snp_hwcr & HWCR_SMMLOCK);
+        return 1;
+    case MSR_SNP_VM_PAGE_FLUSH:
+        /* Write-only; no cache holds encrypted data in the model. */
         return 1;
     case MSR_SNP_RMP_BASE:
     case MSR_SNP_RMP_END:

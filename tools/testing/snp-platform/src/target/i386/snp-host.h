@@ -21,6 +21,7 @@
 #define MSR_SNP_HWCR            0xc0010015
 #define MSR_SNP_RMP_BASE        0xc0010132
 #define MSR_SNP_RMP_END         0xc0010133
+#define MSR_SNP_VM_PAGE_FLUSH   0xc001011e
 
 #define SYSCFG_MFDM             (1ULL << 19)
 #define SYSCFG_MEM_ENCRYPT      (1ULL << 23)
