@@ -106,7 +106,7 @@ ktap=$(sed -n '/# Subtest: rmp_live/,/ok [0-9]* - rmp_live/p' "$console" | sed '
 if [ -z "$ktap" ]; then
 	result FAIL L3 model:rmp-live "no rmp_live KUnit results in the log: $console"
 fi
-while read -r ok num dash case rest; do
+while read -r ok _ dash case rest; do
 	[ "$ok" = ok ] || [ "$ok" = not ] || continue
 	[ "$ok" = not ] && { case=$rest; result FAIL L3 "model:rmp-live:${case%% *}" "KUnit case failed, log: $console"; continue; }
 	[ "$dash" = - ] || { rest="$case $rest"; case=$dash; }
@@ -150,23 +150,44 @@ else
 	result FAIL L3 model:platform-status "${st:-no SNP-STATUS line} ($(grep -m1 '^L2-PLATFORM-STATUS' "$console" || echo 'not run')), log: $console"
 fi
 
-# The driver's error path, with the firmware model's fault injection:
-# SNP_INIT_EX (0x85) fails with RMP_INITIALIZATION_FAILED (0x26). SNP must
+# fi_boot NAME OPTS: boot (boot checks only) with the PSP's fault injection
+# OPTS; sets fi_log (the console), fi_dmesg (the kernel's lines) and rc.
+fi_boot() {
+	log "booting the test kernel on the model with $2"
+	fi_log=$OUT/l3-model-$1.log
+	rc=0
+	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly" \
+		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
+		"$fi_log" "${L3_TIMEOUT:-300}" || rc=$?
+	tr -d '\r' <"$fi_log" >"$fi_log.txt"
+	fi_log=$fi_log.txt
+	fi_dmesg=$(sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$fi_log" |
+		sed -n 's/^\[ *[0-9.]*\] //p')
+}
+
+# The driver's error paths, with the firmware model's fault injection.
+# SNP_INIT_EX (0x85) fails with RMP_INITIALIZATION_FAILED (0x26): SNP must
 # stay off, legacy SEV come up, and nothing warn.
-log "booting the test kernel on the model with SNP_INIT_EX failing"
-fi_log=$OUT/l3-model-initfail.log
-rc=0
-MODEL_PSP_OPTS=fail-cmd=0x85,fail-status=0x26,fail-count=1 QEMU_MODEL=1 \
-	KERNEL_ARGS="l2.bootonly" "$HARNESS/bin/qemu-boot.sh" \
-	"$OBJ/arch/x86/boot/bzImage" "$initrd" "$fi_log" "${L3_TIMEOUT:-300}" || rc=$?
-tr -d '\r' <"$fi_log" >"$fi_log.txt"
-fi_dmesg=$(sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$fi_log.txt" | sed -n 's/^\[ *[0-9.]*\] //p')
+fi_boot initfail fail-cmd=0x85,fail-status=0x26,fail-count=1
 err=$(grep -m1 'SEV-SNP: firmware not initialised' <<<"$fi_dmesg" || true)
-st=$(grep -m1 '^L2-SNP-STATUS api' "$fi_log.txt" | cut -c4- || true)
+st=$(grep -m1 '^L2-SNP-STATUS api' "$fi_log" | cut -c4- || true)
 if [ -n "$err" ] && [[ "$err" == *"status 0x26"* ]] &&
 	grep -q -E '^ccp [0-9a-f:.]+: SEV API:' <<<"$fi_dmesg" &&
-	[[ "$st " =~ \ state\ 0\  ]] && ! grep -qE "$DMESG_BAD" "$fi_log.txt"; then
+	[[ "$st " =~ \ state\ 0\  ]] && ! grep -qE "$DMESG_BAD" "$fi_log"; then
 	result PASS L3 model:psp-init-failure "${err#ccp * }; $st"
 else
-	result FAIL L3 model:psp-init-failure "${err:-no 'firmware not initialised' line}; ${st:-no status} (qemu rc=$rc), log: $fi_log.txt"
+	result FAIL L3 model:psp-init-failure "${err:-no 'firmware not initialised' line}; ${st:-no status} (qemu rc=$rc), log: $fi_log"
+fi
+
+# The first SNP_PAGE_RECLAIM (0xc7) fails: that of SNP_PLATFORM_STATUS's
+# firmware-owned page. /dev/sev must answer EIO, not stale data, and the
+# page must be leaked and reported, never reused.
+fi_boot reclaimfail fail-cmd=0xc7,fail-status=0x1a,fail-count=1
+st=$(grep -m1 -E '^L2-SNP-STATUS (api|error)' "$fi_log" | cut -c4- || true)
+leak=$(grep -m1 -E '^SEV-SNP: leaked 1 page\(s\) at PFN 0x[0-9a-f]+, 1 in total$' <<<"$fi_dmesg" || true)
+if [[ "$st" == *"errno 5 (Input/output error)"* ]] && [ -n "$leak" ] &&
+	grep -qx 'L2-PLATFORM-STATUS rc=1' "$fi_log" && ! grep -qE "$DMESG_BAD" "$fi_log"; then
+	result PASS L3 model:psp-reclaim-failure "${st#SNP-STATUS }; $leak"
+else
+	result FAIL L3 model:psp-reclaim-failure "${st:-no status line}; ${leak:-no leak report} (qemu rc=$rc), log: $fi_log"
 fi
