@@ -25,7 +25,7 @@ later_launches=(id-block id-block-bad-measurement id-block-bad-signature id-bloc
 	id-block-bad-author-sig launch-vmsa)
 # skip_from N REASON: SKIP the tests from the N-th (0: fetch) on.
 tests=(fetch boot snp-host platform-status kvm-amd snp-launch snp-launch-cpuid-fixup
-	snp-launch-reupdate launch-digest decommission "${later_launches[@]}")
+	snp-launch-reupdate launch-digest decommission "${later_launches[@]}" msr-locks)
 skip_from() {
 	local t
 	for t in "${tests[@]:$1}"; do
@@ -108,6 +108,12 @@ if ! gcc -static -O2 -Wall -Werror -o "$OUT/snp-platform-status" \
 	exit 0
 fi
 strip -o "$root/bin/snp-platform-status" "$OUT/snp-platform-status"
+if ! gcc -static -O2 -Wall -Werror -o "$OUT/snp-msr-locks" \
+	"$TOP/tools/testing/snp-platform/tests/snp-msr-locks.c" 2>"$OUT/l3-stock-msr-cc.err"; then
+	result FAIL L3 stock-6.12:boot "snp-msr-locks.c does not build: $(grep -m1 'error' "$OUT/l3-stock-msr-cc.err" || true)"
+	exit 0
+fi
+strip -o "$root/bin/snp-msr-locks" "$OUT/snp-msr-locks"
 # Without snp-launch the boot still tests the rest; its tests fail.
 launch_cc=""
 if gcc -static -O2 -Wall -Werror -o "$OUT/snp-launch" \
@@ -446,3 +452,15 @@ for t in "${later_launches[@]}"; do
 		result FAIL L3 "stock-6.12:$t" "$why"
 	fi
 done
+
+# --- msr-locks: the SNP MSRs' lock rules, through upstream's msr driver ----
+# After SNP_EN: RMP_BASE/RMP_END read-only, SNP_EN and MemEncryptionModEn
+# sticky, HWCR.SmmLock sticky; an unchanged SYSCFG write still works.
+locks=$(grep '^MSR-LOCK ' "$console" || true)
+end=$(grep -m1 '^MSR-LOCK-END' "$console" || echo 'no MSR-LOCK-END line')
+ok=$(grep -c ' ok$' <<<"$locks" || true)
+if [ "$end" = 'MSR-LOCK-END rc=0' ] && [ "$ok" -ge 7 ] && ! grep -q ' FAIL ' <<<"$locks"; then
+	result PASS L3 stock-6.12:msr-locks "$ok checks on $(cut -d' ' -f2 <<<"$locks" | cut -d: -f1 | sort -u | wc -l) CPUs"
+else
+	result FAIL L3 stock-6.12:msr-locks "$(grep -m1 ' FAIL ' <<<"$locks" || echo "$end"), log: $console"
+fi
