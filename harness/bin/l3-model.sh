@@ -48,7 +48,7 @@ log_file=$OUT/l3-model.log
 t=$SECONDS rc=0
 # KUnit is off in the test kernel unless asked for: run the suite that
 # executes RMPUPDATE and PSMASH, which needs an SNP host.
-QEMU_MODEL=1 KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live" \
+QEMU_MODEL=1 KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live l2.unload" \
 	"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
 tr -d '\r' <"$log_file" >"$log_file.txt"
@@ -150,13 +150,27 @@ else
 	result FAIL L3 model:platform-status "${st:-no SNP-STATUS line} ($(grep -m1 '^L2-PLATFORM-STATUS' "$console" || echo 'not run')), log: $console"
 fi
 
-# fi_boot NAME OPTS: boot (boot checks only) with the PSP's fault injection
-# OPTS; sets fi_log (the console), fi_dmesg (the kernel's lines) and rc.
+# At the end the init unloaded kvm_amd and unbound the PSP from ccp: our
+# driver shut legacy SEV and SNP down and took its pages back (rmp_live
+# leaked one page on purpose before; no more may follow).
+leaked_before=$(grep -m1 '^L2-SNP-LEAKED-BEFORE' "$console" | cut -d' ' -f2- || true)
+leaked_after=$(grep -m1 '^L2-SNP-LEAKED ' "$console" | cut -d' ' -f2- || true)
+down=$(sed -n 's/^\[ *[0-9.]*\] //p' "$console" | grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' || true)
+if grep -q '^L2-UNBIND .* ok$' "$console" && [ -n "$down" ] &&
+	[ -n "$leaked_before" ] && [ "$leaked_before" = "$leaked_after" ]; then
+	result PASS L3 model:psp-shutdown "${down#ccp * }; leaked pages $leaked_after before and after"
+else
+	result FAIL L3 model:psp-shutdown "$(grep -m1 '^L2-UNBIND' "$console" || echo 'no unbind'); ${down:-no 'firmware shut down' line}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
+fi
+
+# fi_boot NAME OPTS: boot (boot checks only, then the unload of the PSP
+# driver) with the PSP's fault injection OPTS; sets fi_log (the console),
+# fi_dmesg (the kernel's lines) and rc.
 fi_boot() {
 	log "booting the test kernel on the model with $2"
 	fi_log=$OUT/l3-model-$1.log
 	rc=0
-	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly" \
+	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly l2.unload" \
 		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 		"$fi_log" "${L3_TIMEOUT:-300}" || rc=$?
 	tr -d '\r' <"$fi_log" >"$fi_log.txt"
@@ -190,4 +204,42 @@ if [[ "$st" == *"errno 5 (Input/output error)"* ]] && [ -n "$leak" ] &&
 	result PASS L3 model:psp-reclaim-failure "${st#SNP-STATUS }; $leak"
 else
 	result FAIL L3 model:psp-reclaim-failure "${st:-no status line}; ${leak:-no leak report} (qemu rc=$rc), log: $fi_log"
+fi
+
+# The shutdown paths. SNP_SHUTDOWN_EX answers DFFLUSH_REQUIRED once: the
+# driver flushes and retries, and SNP goes down.
+fi_boot dfflush fail-cmd=0x86,fail-status=0xf,fail-count=1
+down=$(grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' <<<"$fi_dmesg" || true)
+if [ -n "$down" ] && ! grep -q 'SNP_SHUTDOWN_EX failed' <<<"$fi_dmesg" &&
+	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	result PASS L3 model:psp-shutdown-dfflush-retry "${down#ccp * } after DFFLUSH_REQUIRED"
+else
+	result FAIL L3 model:psp-shutdown-dfflush-retry "${down:-no 'firmware shut down' line} (qemu rc=$rc), log: $fi_log"
+fi
+
+# SNP_SHUTDOWN_EX fails: SNP stays up, and the driver says so and gives
+# nothing back that the firmware may still own.
+fi_boot shutdownfail fail-cmd=0x86,fail-status=0x1,fail-count=1
+err=$(grep -m1 'SNP_SHUTDOWN_EX failed' <<<"$fi_dmesg" || true)
+if [ -n "$err" ] && grep -q 'the SNP firmware stays initialised' <<<"$fi_dmesg" &&
+	! grep -q 'SEV-SNP: firmware shut down' <<<"$fi_dmesg" &&
+	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	result PASS L3 model:psp-shutdown-failure "$err; the SNP firmware stays initialised"
+else
+	result FAIL L3 model:psp-shutdown-failure "${err:-no 'SNP_SHUTDOWN_EX failed' line} (qemu rc=$rc), log: $fi_log"
+fi
+
+# The first SNP_PAGE_RECLAIM of the shutdown fails (the two before it give
+# back the pages of /dev/sev's SNP and legacy PLATFORM_STATUS): that page is
+# leaked and reported, and the shutdown goes on.
+fi_boot tmrfail fail-cmd=0xc7,fail-status=0x1a,fail-skip=2,fail-count=1
+leaked_before=$(grep -m1 '^L2-SNP-LEAKED-BEFORE' "$fi_log" | cut -d' ' -f2- || true)
+leaked_after=$(grep -m1 '^L2-SNP-LEAKED ' "$fi_log" | cut -d' ' -f2- || true)
+err=$(grep -m1 'SNP_PAGE_RECLAIM of pfn' <<<"$fi_dmesg" || true)
+if [ -n "$err" ] && [ "$leaked_before" = "total: 0" ] && [ "$leaked_after" = "total: 1" ] &&
+	grep -q 'SEV-SNP: firmware shut down' <<<"$fi_dmesg" &&
+	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	result PASS L3 model:psp-shutdown-reclaim-failure "${err#SEV-SNP: }; leaked pages ${leaked_before#total: } -> ${leaked_after#total: }; SNP shut down"
+else
+	result FAIL L3 model:psp-shutdown-reclaim-failure "${err:-no reclaim failure}; leaked ${leaked_before:-?} -> ${leaked_after:-?} (qemu rc=$rc), log: $fi_log"
 fi

@@ -296,6 +296,10 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
     if (fw->sev_state != SEV_STATE_UNINIT || snp_fw_has_guests(fw)) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
+    /* Past guests' data may still sit in the caches: DF_FLUSH first. */
+    if (!bitmap_empty(fw->asid_dirty, SNP_FW_NR_ASIDS)) {
+        return SEV_RET_DFFLUSH_REQUIRED;
+    }
     fw->snp_init = false;
     snp_rmp_clear_hv_fixed();
     return SEV_RET_SUCCESS;
@@ -527,7 +531,10 @@ static bool snp_fw_cmd_defined(uint32_t cmd)
 
 uint32_t snp_fw_execute(SnpFw *fw, uint32_t cmd, hwaddr buf)
 {
-    if (fw->fail_count && (!fw->fail_cmd || fw->fail_cmd == cmd)) {
+    if (fw->fail_count && (!fw->fail_cmd || fw->fail_cmd == cmd) &&
+        fw->fail_skip) {
+        fw->fail_skip--;
+    } else if (fw->fail_count && (!fw->fail_cmd || fw->fail_cmd == cmd)) {
         fw->fail_count--;
         qemu_log_mask(LOG_UNIMP, "snp-psp: command 0x%x fails with 0x%x "
                       "(fault injection)\n", cmd, fw->fail_status);

@@ -135,13 +135,14 @@ typedef struct SnpFw {
     FILE *digest_log;
 
     /*
-     * Fault injection: the next @fail_count commands @fail_cmd (0 means
-     * all of them while the count lasts) complete with @fail_status and
-     * no effect.
+     * Fault injection: after @fail_skip commands @fail_cmd (0 means any
+     * command) went through, the next @fail_count of them complete with
+     * @fail_status and no effect.
      */
     uint32_t fail_cmd;
     uint32_t fail_status;
     uint32_t fail_count;
+    uint32_t fail_skip;
 } SnpFw;
 
 void snp_fw_reset(SnpFw *fw);

@@ -18,6 +18,7 @@
  *
  * Fault injection, at start or at run time with qom-set:
  *   -device snp-psp,fail-cmd=0x85,fail-status=0x26,fail-count=1
+ *   (fail-skip=N lets the first N such commands through)
  * Launch log (the model's debug interface for measurements):
  *   -device snp-psp,digest-log=FILE
  * Test keys for attestation (make-test-keys.sh):
@@ -280,6 +281,8 @@ static void psp_instance_init(Object *obj)
     object_property_add_uint32_ptr(obj, "fail-status", &s->fw.fail_status,
                                    OBJ_PROP_FLAG_READWRITE);
     object_property_add_uint32_ptr(obj, "fail-count", &s->fw.fail_count,
+                                   OBJ_PROP_FLAG_READWRITE);
+    object_property_add_uint32_ptr(obj, "fail-skip", &s->fw.fail_skip,
                                    OBJ_PROP_FLAG_READWRITE);
 }
 
