@@ -48,7 +48,10 @@ log_file=$OUT/l3-model.log
 t=$SECONDS rc=0
 # KUnit is off in the test kernel unless asked for: run the suite that
 # executes RMPUPDATE and PSMASH, which needs an SNP host.
-QEMU_MODEL=1 KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live l2.unload" \
+fw_log=$OUT/l3-model-fw.log
+rm -f "$fw_log"
+MODEL_PSP_OPTS="digest-log=$fw_log" QEMU_MODEL=1 \
+	KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live l2.unload" \
 	"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
 tr -d '\r' <"$log_file" >"$log_file.txt"
@@ -152,15 +155,19 @@ fi
 
 # At the end the init unloaded kvm_amd and unbound the PSP from ccp: our
 # driver shut legacy SEV and SNP down and took its pages back (rmp_live
-# leaked one page on purpose before; no more may follow).
+# leaked one page on purpose before; no more may follow), the IOMMU's
+# logs too, which the firmware had taken at SNP_INIT (its log says how
+# many pages).
 leaked_before=$(grep -m1 '^L2-SNP-LEAKED-BEFORE' "$console" | cut -d' ' -f2- || true)
 leaked_after=$(grep -m1 '^L2-SNP-LEAKED ' "$console" | cut -d' ' -f2- || true)
 down=$(sed -n 's/^\[ *[0-9.]*\] //p' "$console" | grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' || true)
+iommu_pages=$(sed -n 's/^snp-init iommu-log-pages=//p' "$fw_log" 2>/dev/null | head -n 1)
 if grep -q '^L2-UNBIND .* ok$' "$console" && [ -n "$down" ] &&
-	[ -n "$leaked_before" ] && [ "$leaked_before" = "$leaked_after" ]; then
-	result PASS L3 model:psp-shutdown "${down#ccp * }; leaked pages $leaked_after before and after"
+	[ -n "$leaked_before" ] && [ "$leaked_before" = "$leaked_after" ] &&
+	[ "${iommu_pages:-0}" -gt 0 ] && ! grep -q 'IOMMU logs still firmware-owned' "$console"; then
+	result PASS L3 model:psp-shutdown "${down#ccp * }; $iommu_pages IOMMU log pages given back; leaked pages $leaked_after before and after"
 else
-	result FAIL L3 model:psp-shutdown "$(grep -m1 '^L2-UNBIND' "$console" || echo 'no unbind'); ${down:-no 'firmware shut down' line}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
+	result FAIL L3 model:psp-shutdown "$(grep -m1 '^L2-UNBIND' "$console" || echo 'no unbind'); ${down:-no 'firmware shut down' line}; IOMMU log pages ${iommu_pages:-?}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
 fi
 
 # fi_boot NAME OPTS: boot (boot checks only, then the unload of the PSP

@@ -23,6 +23,8 @@
 #include "cpu.h"
 #include "target/i386/snp-host.h"
 #include "target/i386/snp-rmp.h"
+#include "hw/i386/x86-iommu.h"
+#include "hw/i386/amd_iommu.h"
 #include "snp-fw.h"
 
 #define PAGE_SZ                 4096ULL
@@ -232,6 +234,62 @@ static uint32_t snp_apply_range_list(hwaddr list)
     return SEV_RET_SUCCESS;
 }
 
+/*
+ * While SNP is initialised the firmware owns the AMD IOMMU's event and PPR
+ * logs: the host may read them, not write them. SNP_INIT takes their
+ * pages (those still the host's); SNP_SHUTDOWN_EX with IOMMU_SNP_SHUTDOWN
+ * makes them no longer immutable, so that the host can RMPUPDATE them back.
+ */
+static void snp_iommu_logs(SnpFw *fw, bool take)
+{
+    X86IOMMUState *x = x86_iommu_get_default();
+    hwaddr base[2];
+    uint64_t len[2];
+    SnpRmpEntry e;
+    AMDVIState *s;
+    guint i;
+
+    if (!take) {
+        for (i = 0; i < fw->iommu_pfns->len; i++) {
+            uint64_t pfn = g_array_index(fw->iommu_pfns, uint64_t, i);
+
+            if (snp_rmp_read(pfn, &e) && snp_rmp_is_firmware_page(&e)) {
+                e.lo &= ~RMP_IMMUTABLE;
+                snp_rmp_write(pfn, &e, 1);
+            }
+        }
+        g_array_set_size(fw->iommu_pfns, 0);
+        return;
+    }
+    if (!x || !object_dynamic_cast(OBJECT(x), TYPE_AMD_IOMMU_DEVICE)) {
+        return;
+    }
+    s = AMD_IOMMU_DEVICE(x);
+    base[0] = s->evtlog;
+    len[0] = (uint64_t)s->evtlog_len * AMDVI_EVENT_LEN;
+    base[1] = s->ppr_log;
+    len[1] = (uint64_t)s->pprlog_len * AMDVI_EVENT_LEN;
+    for (i = 0; i < 2; i++) {
+        uint64_t pfn;
+
+        if (!base[i] || !len[i] || len[i] > 512 * KiB ||
+            !snp_fw_is_ram(base[i], len[i])) {
+            continue;
+        }
+        for (pfn = base[i] / PAGE_SZ; pfn <= (base[i] + len[i] - 1) / PAGE_SZ;
+             pfn++) {
+            if (!snp_rmp_read(pfn, &e) || (e.lo & RMP_ASSIGNED)) {
+                continue;
+            }
+            e.lo = RMP_ASSIGNED | RMP_IMMUTABLE;
+            e.hi = 0;
+            snp_rmp_write(pfn, &e, 1);
+            g_array_append_val(fw->iommu_pfns, pfn);
+        }
+    }
+    snp_fw_log(fw, "snp-init iommu-log-pages=%u", fw->iommu_pfns->len);
+}
+
 static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
 {
     uint32_t flags = 1, ret;    /* SNP_INIT always initialises the RMP */
@@ -271,12 +329,13 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
     }
     fw->snp_init = true;
     fw->rmp_initialized = true;
+    snp_iommu_logs(fw, true);
     return SEV_RET_SUCCESS;
 }
 
 static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
 {
-    uint8_t b[8];
+    uint8_t b[8] = { 0 };
 
     if (ex) {
         uint32_t ret = snp_fw_read(buf, b, sizeof(b));
@@ -302,6 +361,9 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
     }
     fw->snp_init = false;
     snp_rmp_clear_hv_fixed();
+    if (ldl_le_p(&b[4]) & 1) {
+        snp_iommu_logs(fw, false);
+    }
     return SEV_RET_SUCCESS;
 }
 
@@ -513,6 +575,10 @@ void snp_fw_reset(SnpFw *fw)
     fw->rmp_initialized = false;
     fw->reported_tcb = SNP_FW_TCB;
     fw->config_mask = 0;
+    if (!fw->iommu_pfns) {
+        fw->iommu_pfns = g_array_new(false, false, sizeof(uint64_t));
+    }
+    g_array_set_size(fw->iommu_pfns, 0);
     memset(fw->guests, 0, sizeof(fw->guests));
     bitmap_zero(fw->asid_dirty, SNP_FW_NR_ASIDS);
     snp_rmp_clear_hv_fixed();

@@ -127,6 +127,8 @@ typedef struct SnpFw {
     uint8_t key_secret[32];     /* root of the guests' derived keys */
 
     SnpGuest guests[SNP_FW_MAX_GUESTS];
+    /* The IOMMU log pages SNP_INIT made firmware-owned */
+    GArray *iommu_pfns;
     /* ASIDs a guest used since the last DF_FLUSH: not yet reusable */
     DECLARE_BITMAP(asid_dirty, SNP_FW_NR_ASIDS);
 
