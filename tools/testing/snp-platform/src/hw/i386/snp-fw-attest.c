@@ -6,19 +6,11 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
-#include <gmp.h>
-#include <nettle/dsa.h>
-#include <nettle/ecc.h>
-#include <nettle/ecc-curve.h>
-#include <nettle/ecdsa.h>
 #include <nettle/gcm.h>
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
-#include <nettle/sha2.h>
 #include "snp-fw-attest.h"
 
-#define P384_SIZE               48
-#define SIG_COORD_SIZE          72
 
 static void gcm_start(struct gcm_aes256_ctx *ctx, const uint8_t key[32],
                       uint64_t seqno, const uint8_t aad[SNP_MSG_AAD_SIZE])
@@ -58,47 +50,6 @@ bool snp_msg_open(const uint8_t key[32], uint64_t seqno,
     gcm_aes256_decrypt(&ctx, len, plain, cipher);
     gcm_aes256_digest(&ctx, SNP_MSG_TAG_SIZE, want);
     return memeql_sec(want, tag, SNP_MSG_TAG_SIZE);
-}
-
-/* @z as a 72-byte little-endian number */
-static void export_le72(uint8_t out[SIG_COORD_SIZE], const mpz_t z)
-{
-    size_t n = 0;
-
-    memset(out, 0, SIG_COORD_SIZE);
-    mpz_export(out, &n, -1, 1, 0, 0, z);
-}
-
-bool snp_report_sign(uint8_t report[SNP_REPORT_SIZE], const uint8_t scalar[48],
-                     snp_random_fn *random, void *random_ctx)
-{
-    struct ecc_scalar key;
-    struct dsa_signature sig;
-    struct sha384_ctx sha;
-    uint8_t digest[SHA384_DIGEST_SIZE];
-    uint8_t *out = report + SNP_REPORT_SIGNED_SIZE;
-    bool ok;
-    mpz_t z;
-
-    mpz_init(z);
-    mpz_import(z, P384_SIZE, 1, 1, 0, 0, scalar);
-    ecc_scalar_init(&key, nettle_get_secp_384r1());
-    /* ecc_scalar_set() refuses 0 and numbers beyond the group order. */
-    ok = ecc_scalar_set(&key, z);
-    if (ok) {
-        sha384_init(&sha);
-        sha384_update(&sha, SNP_REPORT_SIGNED_SIZE, report);
-        sha384_digest(&sha, sizeof(digest), digest);
-        dsa_signature_init(&sig);
-        ecdsa_sign(&key, random_ctx, random, sizeof(digest), digest, &sig);
-        memset(out, 0, SNP_REPORT_SIZE - SNP_REPORT_SIGNED_SIZE);
-        export_le72(out, sig.r);
-        export_le72(out + SIG_COORD_SIZE, sig.s);
-        dsa_signature_clear(&sig);
-    }
-    ecc_scalar_clear(&key);
-    mpz_clear(z);
-    return ok;
 }
 
 /* ---- SNP_GUEST_REQUEST ------------------------------------------------- */
@@ -194,7 +145,8 @@ static void build_report(const SnpAttestGuest *g, const SnpAttestPlatform *p,
     r[0x1ee] = p->api_major;
     st_le(r + 0x1f0, g->launch_tcb, 8);
     if (sign) {
-        snp_report_sign(r, p->vcek, random, random_ctx);
+        snp_ecdsa_p384_sign(p->vcek, r, SNP_REPORT_SIGNED_SIZE,
+                            r + SNP_REPORT_SIGNED_SIZE, random, random_ctx);
     }
 }
 

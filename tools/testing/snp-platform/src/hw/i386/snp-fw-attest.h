@@ -17,9 +17,7 @@
 #ifndef HW_I386_SNP_FW_ATTEST_H
 #define HW_I386_SNP_FW_ATTEST_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "snp-fw-crypto.h"
 
 #define SNP_MSG_HDR_SIZE        0x60
 #define SNP_MSG_AAD_OFFSET      0x30
@@ -27,9 +25,6 @@
 #define SNP_MSG_TAG_SIZE        16
 #define SNP_REPORT_SIZE         0x4a0
 #define SNP_REPORT_SIGNED_SIZE  0x2a0
-
-/* Fills @len random bytes at @dst, as nettle's random functions do */
-typedef void snp_random_fn(void *ctx, size_t len, uint8_t *dst);
 
 /* What a report and a derived key say about the guest */
 typedef struct SnpAttestGuest {
@@ -84,11 +79,5 @@ bool snp_msg_open(const uint8_t key[32], uint64_t seqno,
                   const uint8_t *cipher, size_t len,
                   const uint8_t tag[SNP_MSG_TAG_SIZE], uint8_t *plain);
 
-/*
- * Sign @report with the P-384 private key @scalar (48 bytes, big-endian,
- * as OpenSSL prints it). Returns false for an invalid key.
- */
-bool snp_report_sign(uint8_t report[SNP_REPORT_SIZE], const uint8_t scalar[48],
-                     snp_random_fn *random, void *random_ctx);
 
 #endif

@@ -10,6 +10,7 @@
 #include <nettle/ecc.h>
 #include <nettle/ecc-curve.h>
 #include <nettle/ecdsa.h>
+#include <string.h>
 #include <nettle/sha2.h>
 #include "snp-fw-crypto.h"
 
@@ -24,6 +25,14 @@ static uint32_t ld_le32(const uint8_t *p)
 static void import_le72(mpz_t z, const uint8_t *p)
 {
     mpz_import(z, P384_COORD_SIZE, -1, 1, 0, 0, p);
+}
+
+static void export_le72(uint8_t *p, const mpz_t z)
+{
+    size_t n = 0;
+
+    memset(p, 0, P384_COORD_SIZE);
+    mpz_export(p, &n, -1, 1, 0, 0, z);
 }
 
 void snp_sha384(const void *data, size_t len, uint8_t digest[48])
@@ -65,5 +74,34 @@ bool snp_ecdsa_p384_verify(const uint8_t pubkey[SNP_PUBKEY_SIZE],
     mpz_clear(x);
     dsa_signature_clear(&s);
     ecc_point_clear(&pub);
+    return ok;
+}
+
+bool snp_ecdsa_p384_sign(const uint8_t scalar[48], const void *msg, size_t len,
+                         uint8_t sig[SNP_SIG_SIZE], snp_random_fn *random,
+                         void *random_ctx)
+{
+    struct ecc_scalar key;
+    struct dsa_signature s;
+    uint8_t digest[48];
+    bool ok;
+    mpz_t z;
+
+    mpz_init(z);
+    mpz_import(z, 48, 1, 1, 0, 0, scalar);
+    ecc_scalar_init(&key, nettle_get_secp_384r1());
+    /* ecc_scalar_set() refuses 0 and numbers beyond the group order. */
+    ok = ecc_scalar_set(&key, z);
+    if (ok) {
+        snp_sha384(msg, len, digest);
+        dsa_signature_init(&s);
+        ecdsa_sign(&key, random_ctx, random, sizeof(digest), digest, &s);
+        memset(sig, 0, SNP_SIG_SIZE);
+        export_le72(sig, s.r);
+        export_le72(sig + P384_COORD_SIZE, s.s);
+        dsa_signature_clear(&s);
+    }
+    ecc_scalar_clear(&key);
+    mpz_clear(z);
     return ok;
 }

@@ -413,9 +413,12 @@ uint32_t snp_fw_launch_update(SnpFw *fw, hwaddr buf)
                                 MEMTXATTRS_UNSPECIFIED, page, sizeof(page));
         } else if (type == SNP_PAGE_TYPE_SECRETS) {
             write_secrets_page(g, p);
+        } else if (type == SNP_PAGE_TYPE_NORMAL ||
+                   type == SNP_PAGE_TYPE_VMSA) {
+            /* Only these two have their contents measured. */
+            address_space_read(&address_space_memory, p,
+                               MEMTXATTRS_UNSPECIFIED, page, sizeof(page));
         }
-        address_space_read(&address_space_memory, p, MEMTXATTRS_UNSPECIFIED,
-                           page, sizeof(page));
         snp_ld_extend(g->a.measurement, type, gpa, page, perms, contents);
         snp_fw_log(fw, "launch-update gctx=0x%" PRIx64 " asid=%u type=%u "
                    "gpa=0x%" PRIx64 " contents=%s ld=%s", (uint64_t)g->gctx,

@@ -240,7 +240,7 @@ static uint32_t snp_apply_range_list(hwaddr list)
  * pages (those still the host's); SNP_SHUTDOWN_EX with IOMMU_SNP_SHUTDOWN
  * makes them no longer immutable, so that the host can RMPUPDATE them back.
  */
-static void snp_iommu_logs(SnpFw *fw, bool take)
+static void snp_iommu_logs_take(SnpFw *fw)
 {
     X86IOMMUState *x = x86_iommu_get_default();
     hwaddr base[2];
@@ -249,18 +249,6 @@ static void snp_iommu_logs(SnpFw *fw, bool take)
     AMDVIState *s;
     guint i;
 
-    if (!take) {
-        for (i = 0; i < fw->iommu_pfns->len; i++) {
-            uint64_t pfn = g_array_index(fw->iommu_pfns, uint64_t, i);
-
-            if (snp_rmp_read(pfn, &e) && snp_rmp_is_firmware_page(&e)) {
-                e.lo &= ~RMP_IMMUTABLE;
-                snp_rmp_write(pfn, &e, 1);
-            }
-        }
-        g_array_set_size(fw->iommu_pfns, 0);
-        return;
-    }
     if (!x || !object_dynamic_cast(OBJECT(x), TYPE_AMD_IOMMU_DEVICE)) {
         return;
     }
@@ -288,6 +276,22 @@ static void snp_iommu_logs(SnpFw *fw, bool take)
         }
     }
     snp_fw_log(fw, "snp-init iommu-log-pages=%u", fw->iommu_pfns->len);
+}
+
+static void snp_iommu_logs_release(SnpFw *fw)
+{
+    SnpRmpEntry e;
+    guint i;
+
+    for (i = 0; i < fw->iommu_pfns->len; i++) {
+        uint64_t pfn = g_array_index(fw->iommu_pfns, uint64_t, i);
+
+        if (snp_rmp_read(pfn, &e) && snp_rmp_is_firmware_page(&e)) {
+            e.lo &= ~RMP_IMMUTABLE;
+            snp_rmp_write(pfn, &e, 1);
+        }
+    }
+    g_array_set_size(fw->iommu_pfns, 0);
 }
 
 static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
@@ -329,7 +333,7 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
     }
     fw->snp_init = true;
     fw->rmp_initialized = true;
-    snp_iommu_logs(fw, true);
+    snp_iommu_logs_take(fw);
     return SEV_RET_SUCCESS;
 }
 
@@ -362,7 +366,7 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
     fw->snp_init = false;
     snp_rmp_clear_hv_fixed();
     if (ldl_le_p(&b[4]) & 1) {
-        snp_iommu_logs(fw, false);
+        snp_iommu_logs_release(fw);
     }
     return SEV_RET_SUCCESS;
 }

@@ -6,19 +6,10 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
-#include <nettle/sha2.h>
+#include "snp-fw-crypto.h"
 #include "snp-launch-digest.h"
 
 #define SNP_PAGE_SIZE   4096
-
-static void sha384(const uint8_t *data, size_t len, uint8_t out[SNP_LD_SIZE])
-{
-    struct sha384_ctx ctx;
-
-    sha384_init(&ctx);
-    sha384_update(&ctx, len, data);
-    sha384_digest(&ctx, SNP_LD_SIZE, out);
-}
 
 void snp_ld_extend(uint8_t ld[SNP_LD_SIZE], uint8_t type, uint64_t gpa,
                    const uint8_t *page, const uint8_t vmpl_perms[3],
@@ -30,7 +21,7 @@ void snp_ld_extend(uint8_t ld[SNP_LD_SIZE], uint8_t type, uint64_t gpa,
     memcpy(info, ld, SNP_LD_SIZE);
     /* Only the pages whose data the guest starts with are hashed. */
     if (type == SNP_PAGE_TYPE_NORMAL || type == SNP_PAGE_TYPE_VMSA) {
-        sha384(page, SNP_PAGE_SIZE, &info[0x30]);
+        snp_sha384(page, SNP_PAGE_SIZE, &info[0x30]);
     }
     info[0x60] = SNP_PAGE_INFO_SIZE;            /* u16 length */
     info[0x62] = type;
@@ -44,5 +35,5 @@ void snp_ld_extend(uint8_t ld[SNP_LD_SIZE], uint8_t type, uint64_t gpa,
     if (contents) {
         memcpy(contents, &info[0x30], SNP_LD_SIZE);
     }
-    sha384(info, sizeof(info), ld);
+    snp_sha384(info, sizeof(info), ld);
 }
