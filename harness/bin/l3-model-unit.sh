@@ -18,7 +18,8 @@ tool=$dir/ld-tool
 mkdir -p "$dir"
 
 if ! gcc -O2 -Wall -Werror -I"$model/src/hw/i386" -o "$tool" "$unit/ld-tool.c" \
-	"$model/src/hw/i386/snp-launch-digest.c" -lnettle 2>"$dir/cc.err"; then
+	"$model/src/hw/i386/snp-launch-digest.c" "$model/src/hw/i386/snp-fw-crypto.c" \
+	-lhogweed -lnettle -lgmp 2>"$dir/cc.err"; then
 	result FAIL L3 model:unit:build "ld-tool does not build: $(grep -m1 -E 'error|cannot find' "$dir/cc.err" || head -n 1 "$dir/cc.err")"
 	exit 0
 fi
@@ -59,11 +60,9 @@ if ! "$model/make-test-keys.sh" "$keys" 2>"$dir/keys.err"; then
 fi
 if ! gcc -O2 -Wall -Werror -I"$model/src/hw/i386" -o "$dir/attest-tool" \
 	"$attest/attest-tool.c" "$model/src/hw/i386/snp-fw-attest.c" \
+	"$model/src/hw/i386/snp-fw-crypto.c" \
 	-lhogweed -lnettle -lgmp 2>"$dir/attest-cc.err"; then
 	result FAIL L3 model:unit:attest-build "attest-tool does not build: $(grep -m1 -E 'error|cannot find' "$dir/attest-cc.err" || head -n 1 "$dir/attest-cc.err")"
 	exit 0
 fi
-# The test needs python3-cryptography (OpenSSL); Debian's python3 has it.
-py=python3
-python3 -c 'import cryptography' 2>/dev/null || py=/usr/bin/python3
-run_cases attest "$py" "$attest/test_attest.py" "$dir/attest-tool" "$keys"
+run_cases attest "$(crypto_python)" "$attest/test_attest.py" "$dir/attest-tool" "$keys"

@@ -127,8 +127,7 @@ fi
 # needs python3-cryptography, which Debian's python3 has). Without them
 # those launches fail and say why.
 tests_dir=$TOP/tools/testing/snp-platform/tests
-py=python3
-python3 -c 'import cryptography' 2>/dev/null || py=/usr/bin/python3
+py=$(crypto_python)
 id_err=""
 if ! id_ld=$(python3 "$tests_dir/launch-digest/test_launch_digest.py" --print-ld \
 	2>"$OUT/l3-stock-id-block.err"); then

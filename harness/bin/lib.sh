@@ -90,6 +90,17 @@ snp_lines() {
 		sed -n 's/^\[ *[0-9.]*\] //p' | grep -E 'SEV-SNP' || true
 }
 
+# A python3 that has the cryptography module (OpenSSL underneath): the one
+# on PATH if it has it, else Debian's, which install-deps.sh gives
+# python3-cryptography.
+crypto_python() {
+	if python3 -c 'import cryptography' 2>/dev/null; then
+		echo python3
+	else
+		echo /usr/bin/python3
+	fi
+}
+
 # The QEMU arguments of the SNP platform model (tools/testing/snp-platform):
 # an EPYC-Milan that is an SNP host (CPUID, MSRs, RMP) and not a guest, on
 # q35 with the AMD IOMMU and the PSP with SNP firmware. Firmware files come
