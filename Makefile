@@ -21,12 +21,13 @@ kernel:
 	$(BIN)/build.sh
 
 # git-am-able series with a cover letter in out/series, checked by applying
-# it to a pristine base; series-check also builds every patch.
+# it to a pristine base; series-check also builds bzImage and modules at
+# every patch (make check proves the same more cheaply, see series.sh).
 series: kernel
 	$(BIN)/series.sh
 
 series-check: kernel
-	$(BIN)/series.sh --build
+	$(BIN)/series.sh --build-full
 
 # Every test level; the last line is "N passed, N failed, N skipped".
 check:
@@ -45,13 +46,12 @@ l3: kernel
 	$(BIN)/l3-model.sh
 	$(BIN)/l3-stock.sh
 
-# The SNP platform model (QEMU with our patches) in out/model, and a boot
-# of the test kernel on it with the L2 initramfs (Ctrl-A X quits).
+# The SNP platform model (QEMU with our patches) in out/model, and the
+# test kernel booted on it with an interactive shell (Ctrl-A X quits).
 model: deps
 	tools/testing/snp-platform/build.sh
 run: kernel model
-	@test -f out/l2-initramfs.cpio.gz || { echo "make run boots the L2 initramfs: run 'make l2' once first"; exit 1; }
-	tools/testing/snp-platform/run.sh out/linux/obj/arch/x86/boot/bzImage out/l2-initramfs.cpio.gz l2.bootonly kvm_amd.sev=0
+	$(BIN)/run-model.sh
 
 # Show the newest linux-source-6.1 in the archive and its checksum.
 repin:

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Assemble the build tree: pristine base + our files + patches, one git
-# commit per entry of patches/series, checked out in out/linux.
+# Assemble the build tree: the pristine base plus the patches of
+# patches/series, one git commit per patch, checked out in out/linux.
 #
 # The commits are built in a scratch index without touching the work tree;
 # the work tree is then moved to the new tip with "git reset --hard", which
 # rewrites only files whose content changed. Unchanged files keep their
 # timestamps, so kbuild rebuilds only what the change affects.
+#
+# Work in out/linux that is not in patches/ yet (edits, commits, a rebase
+# in progress) is never thrown away: assemble stops and names it.
 . "$(dirname "$0")/lib.sh"
 
 base_git=$("$HARNESS/bin/fetch-base.sh")
 series=$TOP/patches/series
+[ -f "$series" ] || die "missing $series"
+# The tip the last assembly produced: HEAD still there means out/linux holds
+# nothing of its own.
+assembled_file=$SRC/.git/snp-assembled
 
 if [ ! -d "$SRC/.git" ]; then
 	log "checking out the base tree into $SRC"
@@ -19,44 +26,36 @@ if [ ! -d "$SRC/.git" ]; then
 	# once done.
 	git clone -q --local --no-checkout "$base_git" "$SRC"
 	git -C "$SRC" checkout -q -B series base
+	git -C "$SRC" rev-parse base >"$assembled_file"
 fi
 
 cd "$SRC"
 git rev-parse -q --verify base >/dev/null || die "$SRC has no base tag; run 'make distclean'"
+for d in rebase-merge rebase-apply; do
+	[ ! -e ".git/$d" ] || die "$SRC is in the middle of a rebase or git am;" \
+		"finish it (or abort it), run 'make refresh-patches', then make again."
+done
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
 	git status --short --untracked-files=no | head -n 20 >&2
-	die "$SRC has local edits to tracked files. Move them into the repo" \
-		"(see CONTRIBUTING.md: 'make refresh-patches') or drop them with" \
+	die "$SRC has uncommitted edits to tracked files. Commit them there and" \
+		"run 'make refresh-patches' (see CONTRIBUTING.md), or drop them with" \
 		"'git -C $SRC checkout -- .', then run make again."
 fi
 
-declare -a patches=()
-declare -A files_of=() owner=()
-[ -f "$series" ] || die "missing $series"
-while read -r kind name; do
-	if [ "$kind" = file ]; then
-		f=$name
-		[ ${#patches[@]} -gt 0 ] || die "series: file $f listed before any patch"
-		[ -z "${owner[$f]:-}" ] || die "series: $f listed twice (${owner[$f]} and ${patches[-1]})"
-		[ -f "$TOP/$f" ] || die "series: ${patches[-1]} lists $f, which is not in the repo"
-		owner[$f]=${patches[-1]}
-		files_of[${patches[-1]}]+="$f "
-	else
-		p=$name
-		[ -f "$TOP/patches/$p" ] || die "series: patches/$p does not exist"
-		patches+=("$p")
-	fi
-done < <(series_entries)
-
-# Every file we keep at a kernel-tree path must belong to exactly one patch.
-for d in $KERNEL_DIRS; do
-	[ -d "$TOP/$d" ] || continue
-	while IFS= read -r f; do
-		case "$f" in "$NOT_IN_SERIES"*) continue ;; esac
-		[ -n "${owner[$f]:-}" ] ||
-			die "$f is in the repo but no patch in patches/series adds it"
-	done < <(cd "$TOP" && git ls-files --cached --others --exclude-standard -- "$d")
+mapfile -t patches < <(series_patches)
+[ ${#patches[@]} -gt 0 ] || die "$series lists no patch"
+declare -A seen=()
+for p in "${patches[@]}"; do
+	[[ $p == */*.patch && $p != */*/* ]] ||
+		die "series: '$p' is not FOLDER/NAME.patch"
+	[ -f "$TOP/patches/$p" ] || die "series: patches/$p does not exist"
+	[ -z "${seen[$p]:-}" ] || die "series: $p is listed twice"
+	seen[$p]=1
 done
+# Every patch file in patches/ is in the series, so none is forgotten.
+while IFS= read -r f; do
+	[ -n "${seen[$f]:-}" ] || die "patches/$f is not listed in patches/series"
+done < <(cd "$TOP/patches" && find . -mindepth 2 -name '*.patch' | sed 's|^\./||' | sort)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -66,38 +65,53 @@ parent=$(git rev-parse base)
 n=0
 for p in "${patches[@]}"; do
 	n=$((n + 1))
-	git mailinfo "$tmp/msg" "$tmp/diff" <"$TOP/patches/$p" >"$tmp/info" ||
-		die "patches/$p: not a mail-format patch"
+	git mailinfo -b "$tmp/msg" "$tmp/diff" <"$TOP/patches/$p" >"$tmp/info" ||
+		die "patches/$p: not a git format-patch file"
 	author=$(sed -n 's/^Author: //p' "$tmp/info")
 	email=$(sed -n 's/^Email: //p' "$tmp/info")
 	subject=$(sed -n 's/^Subject: //p' "$tmp/info")
 	date=$(sed -n 's/^Date: //p' "$tmp/info")
 	[ -n "$subject" ] && [ -n "$author" ] && [ -n "$date" ] ||
 		die "patches/$p: needs From:, Date: and Subject: headers"
-	if [ -s "$tmp/diff" ]; then
-		if ! git apply --cached --whitespace=nowarn "$tmp/diff" 2>"$tmp/err"; then
-			sed 's/^/    /' "$tmp/err" >&2
-			die "patch $n/${#patches[@]} ($p) no longer applies to $BASE_PACKAGE $BASE_VERSION"
-		fi
+	if [ -s "$tmp/diff" ] && ! git apply --cached --whitespace=nowarn "$tmp/diff" 2>"$tmp/err"; then
+		sed 's/^/    /' "$tmp/err" >&2
+		die "patch $n/${#patches[@]} (patches/$p) does not apply to $BASE_PACKAGE $BASE_VERSION" \
+			"with the patches before it"
 	fi
-	for f in ${files_of[$p]:-}; do
-		if git cat-file -e "base:$f" 2>/dev/null; then
-			die "patches/series: $p adds $f, but the base already has it; edit it with a diff instead"
-		fi
-		mode=100644
-		[ -x "$TOP/$f" ] && mode=100755
-		blob=$(git hash-object -w --path="$f" "$TOP/$f")
-		git update-index --add --cacheinfo "$mode,$blob,$f"
-	done
 	{ printf '%s\n\n' "$subject"; cat "$tmp/msg"; } >"$tmp/commitmsg"
 	tree=$(git write-tree)
+	# Committer = author, so the same series always gives the same commits.
 	parent=$(GIT_AUTHOR_NAME=$author GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date \
 		GIT_COMMITTER_NAME=$author GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$date \
 		git commit-tree "$tree" -p "$parent" -F "$tmp/commitmsg")
 done
 unset GIT_INDEX_FILE
 
-if [ "$(git rev-parse HEAD)" != "$parent" ]; then
-	git reset -q --hard "$parent"
-	log "assembled $n patches on $BASE_PACKAGE $BASE_VERSION ($(git diff --stat base HEAD | tail -n 1 | xargs))"
+head=$(git rev-parse HEAD)
+[ "$head" != "$parent" ] || exit 0
+
+# HEAD is neither the new tip nor what make assembled last: the developer
+# committed or rebased in out/linux. Every commit whose patch is not in
+# patches/ yet stops the assembly.
+if [ "$head" != "$(cat "$assembled_file" 2>/dev/null)" ]; then
+	declare -A known=()
+	for p in "${patches[@]}"; do
+		known[$(sha1sum <"$TOP/patches/$p" | cut -d' ' -f1)]=1
+	done
+	missing=()
+	while read -r c; do
+		sum=$(render_patch "$c" | sha1sum | cut -d' ' -f1)
+		[ -n "${known[$sum]:-}" ] || missing+=("$(git log -1 --format='%h %s' "$c")")
+	done < <(git rev-list --reverse base..HEAD)
+	if [ ${#missing[@]} -gt 0 ]; then
+		printf '    %s\n' "${missing[@]}" >&2
+		die "$SRC has ${#missing[@]} commit(s) that are not in patches/ yet (above)." \
+			"Write them back with 'make refresh-patches', or drop them with" \
+			"'git -C $SRC reset --hard $(git rev-parse --short "$(cat "$assembled_file" 2>/dev/null || echo base)")'," \
+			"then run make again."
+	fi
 fi
+
+git reset -q --hard "$parent"
+echo "$parent" >"$assembled_file"
+log "assembled $n patches on $BASE_PACKAGE $BASE_VERSION ($(git diff --stat base HEAD | tail -n 1 | xargs))"

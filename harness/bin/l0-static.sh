@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# L0: static checks. checkpatch --strict on every patch of the exported
-# series, then sparse and a W=1 build of every directory with C code the
-# series adds or changes; only findings on lines the series adds count.
+# L0: static checks. checkpatch --strict on every patch of the series
+# (the files in patches/, which "make series" exports unchanged), then
+# sparse and a W=1 build of every directory with C code the series adds or
+# changes; only findings on lines the series adds count.
 . "$(dirname "$0")/lib.sh"
 
 accepted=$HARNESS/checkpatch-accepted.txt
 
 # --- checkpatch ---------------------------------------------------------
-for mail in "$OUT"/series/*.patch; do
-	name=$(basename "$mail")
-	[ "$name" = 0000-cover-letter.patch ] && continue
+while read -r name; do
+	mail=$TOP/patches/$name
 	out=$(cd "$SRC" && scripts/checkpatch.pl --strict --show-types --no-summary \
 		--quiet "$mail" 2>&1 || true)
 	bad="" ok=""
@@ -32,7 +32,7 @@ for mail in "$OUT"/series/*.patch; do
 	else
 		result PASS L0 "checkpatch:$name" "${ok:+accepted (harness/checkpatch-accepted.txt):$ok}"
 	fi
-done
+done < <(series_patches)
 
 # --- kernel-doc ---------------------------------------------------------
 # The C files and headers the series adds: kernel-doc must parse them

@@ -24,11 +24,6 @@ MODULES=$OUT/modules${VARIANT:+-$VARIANT}
 RESULTS=$OUT/results.txt
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
-# Top-level directories of the kernel tree that may hold our files.
-KERNEL_DIRS="arch block crypto Documentation drivers fs include init kernel lib mm net scripts security tools virt"
-# Paths under those directories that belong to the repo, not to the series.
-NOT_IN_SERIES="tools/testing/snp-platform/"
-
 # One locale for every caller: ccache keys on LANG and LC_*, and compiler
 # messages stay in English for the log parsers.
 export LANG=C.UTF-8
@@ -58,20 +53,29 @@ result() {
 	printf '%s\n' "$line" >>"$RESULTS"
 }
 
-# series_entries: patches/series as "patch NAME" and "file PATH" lines, with
-# comments and blank lines dropped. Patches start at column 0; the new files
-# a patch adds are indented under it.
-series_entries() {
-	local line
-	while IFS= read -r line || [ -n "$line" ]; do
-		line=${line%%#*}
-		[ -n "${line//[[:space:]]/}" ] || continue
-		if [[ $line =~ ^[[:space:]] ]]; then
-			echo "file $(echo "$line" | xargs)"
-		else
-			echo "patch $(echo "$line" | xargs)"
-		fi
-	done <"$TOP/patches/series"
+# series_patches: patches/series in order, one patch a line as
+# FOLDER/NAME.patch relative to patches/; comments and blank lines dropped.
+series_patches() {
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' \
+		"$TOP/patches/series"
+}
+
+# render_patch COMMIT: a commit of $SRC as the file patches/ keeps for it.
+# The options are pinned so that the text depends on the commit alone, not
+# on the user's git configuration; --zero-commit keeps a rebase from
+# rewriting the first line of every later patch.
+render_patch() {
+	git -C "$SRC" -c core.abbrev=12 -c diff.noprefix=false -c diff.mnemonicPrefix=false \
+		-c diff.renames=false -c diff.algorithm=myers -c format.signature= \
+		format-patch --stdout --zero-commit --no-signature --no-numbered --no-thread \
+		--no-cover-letter --no-notes --no-attach --subject-prefix=PATCH -1 "$1"
+}
+
+# patch_name COMMIT: the file name of a commit's patch: its subject as git
+# format-patch makes a name of it, without the number (patches/series keeps
+# the order) and not cut short (subjects are at most 75 characters).
+patch_name() {
+	printf '%s.patch\n' "$(git -C "$SRC" log -1 --format=%f "$1")"
 }
 
 # newest_base_version: the newest $BASE_PACKAGE the configured archives offer.

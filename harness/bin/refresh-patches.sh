@@ -1,39 +1,69 @@
 #!/usr/bin/env bash
 # Write the commits of the assembled tree (out/linux, base..HEAD) back into
-# the repo: each commit's message and its diff to upstream files become
-# patches/<entry>, its new files are copied to their kernel-tree paths.
-# Use after editing, committing or rebasing in out/linux.
+# patches/ as the series: one git format-patch file per commit, in the
+# folder of its layer, and patches/series in the commits' order.
+#
+# A commit keeps the folder of the patch with the same subject; a commit
+# whose subject changed keeps the folder of the patch at its position when
+# the number of patches did not change; a new commit goes into the folder
+# of the commit before it (move it with "git mv" and edit patches/series
+# if another layer fits better). Patch files no commit produces any more
+# are removed. Use after editing, committing or rebasing in out/linux.
 . "$(dirname "$0")/lib.sh"
 
+series=$TOP/patches/series
 cd "$SRC"
 [ -z "$(git status --porcelain --untracked-files=no)" ] ||
 	die "commit your edits in $SRC first (git commit, or --fixup plus rebase --autosquash)"
-mapfile -t entries < <(series_entries | sed -n 's/^patch //p')
-mapfile -t commits < <(git rev-list --reverse base..HEAD)
-[ ${#entries[@]} -eq ${#commits[@]} ] ||
-	die "$SRC has ${#commits[@]} commits on base, patches/series has ${#entries[@]} entries;" \
-		"add or remove the entry in patches/series to match"
-
-for i in "${!commits[@]}"; do
-	c=${commits[$i]} p=${entries[$i]}
-	# New files of this commit stay files in the repo; only edits of files
-	# that exist in the base go into the patch's diff.
-	mapfile -t added < <(git diff --name-only --diff-filter=A "$c^" "$c")
-	excludes=()
-	for f in "${added[@]}"; do
-		mkdir -p "$TOP/$(dirname "$f")"
-		git show "$c:$f" >"$TOP/$f"
-		excludes+=(":(exclude)$f")
-	done
-	{
-		git log -1 --format='From: %an <%ae>%nDate: %aD%nSubject: [PATCH] %s%n%n%b' "$c" |
-			sed -e '${/^$/d}'
-		if [ -n "$(git diff --name-only "$c^" "$c" -- . "${excludes[@]}")" ]; then
-			echo "---"
-			git diff --stat=72 "$c^" "$c" -- . "${excludes[@]}"
-			echo
-			git diff --full-index "$c^" "$c" -- . "${excludes[@]}"
-		fi
-	} >"$TOP/patches/$p"
-	log "refreshed patches/$p${added[*]:+ and ${#added[@]} new file(s)}"
+for d in rebase-merge rebase-apply; do
+	[ ! -e ".git/$d" ] || die "$SRC is in the middle of a rebase or git am; finish it first"
 done
+
+mapfile -t old < <(series_patches)
+declare -A folder_of_subject=()
+for p in "${old[@]}"; do
+	s=$(git mailinfo -b /dev/null /dev/null <"$TOP/patches/$p" | sed -n 's/^Subject: //p')
+	folder_of_subject[$s]=${p%%/*}
+done
+mapfile -t commits < <(git rev-list --reverse base..HEAD)
+[ ${#commits[@]} -gt 0 ] || die "$SRC has no commits on base"
+
+new=() folder=${old[0]%%/*}
+declare -A taken=()
+for i in "${!commits[@]}"; do
+	c=${commits[$i]}
+	s=$(git log -1 --format=%s "$c")
+	if [ -n "${folder_of_subject[$s]:-}" ]; then
+		folder=${folder_of_subject[$s]}
+	elif [ ${#commits[@]} -eq ${#old[@]} ]; then
+		folder=${old[$i]%%/*}
+	else
+		log "new patch '$s' goes into $folder/"
+	fi
+	p=$folder/$(patch_name "$c")
+	[ -z "${taken[$p]:-}" ] || die "two commits would both be patches/$p; reword one subject"
+	taken[$p]=1
+	new+=("$p")
+	mkdir -p "$TOP/patches/$folder"
+	render_patch "$c" >"$TOP/patches/$p.tmp"
+	if cmp -s "$TOP/patches/$p.tmp" "$TOP/patches/$p"; then
+		rm "$TOP/patches/$p.tmp"
+	else
+		mv "$TOP/patches/$p.tmp" "$TOP/patches/$p"
+		log "wrote patches/$p"
+	fi
+done
+for p in "${old[@]}"; do
+	[ -n "${taken[$p]:-}" ] || { rm -f "$TOP/patches/$p"; log "removed patches/$p"; }
+done
+
+# The series file: its comment header, then the patches in order.
+{
+	sed -n '/^#/p; /^#/!q' "$series"
+	echo
+	printf '%s\n' "${new[@]}"
+} >"$series.tmp"
+mv "$series.tmp" "$series"
+# The commits are now exactly what patches/ holds: make may re-assemble.
+git rev-parse HEAD >"$SRC/.git/snp-assembled"
+log "patches/series: ${#new[@]} patches"

@@ -2,11 +2,16 @@
 # Export the assembled commits as a git-am-able series with a cover letter
 # into out/series, then prove it: apply it with "git am" to a pristine base
 # in a scratch repository and compare the result with the assembled tree.
-# With --build, also build the kernel at every patch (bisectability).
+#
+#   series.sh                export and apply
+#   series.sh --build        also prove that every patch builds, cheaply
+#                            (what make check runs; see build_changed below)
+#   series.sh --build-full   also build bzImage and modules at every patch
+#                            (make series-check)
 . "$(dirname "$0")/lib.sh"
 
-build=0
-[ "${1:-}" = --build ] && build=1
+mode=${1:-}
+case "$mode" in '' | --build | --build-full) ;; *) die "usage: series.sh [--build|--build-full]" ;; esac
 
 base_git=$("$HARNESS/bin/fetch-base.sh")
 [ -d "$SRC/.git" ] || die "no assembled tree; run make first"
@@ -17,15 +22,40 @@ n=$(git -C "$SRC" rev-list --count base..HEAD)
 
 git -C "$SRC" format-patch -q --cover-letter --thread=shallow -o "$dir" base..HEAD
 cover=$(ls "$dir"/0000-cover-letter.patch)
-subject=$(head -n 1 "$TOP/patches/cover-letter")
-python3 - "$cover" "$TOP/patches/cover-letter" "$BASE_PACKAGE $BASE_VERSION" "$subject" <<'PY'
-import sys
-path, blurb_path, base, subject = sys.argv[1:]
-blurb = open(blurb_path).read().split('\n', 1)[1].strip('\n')
-blurb += '\n\nBase: Debian ' + base + '.'
+
+# The cover letter: patches/cover-letter (subject line, then the text) with
+# each "@layer FOLDER" line replaced by the patches of that folder of
+# patches/series, numbered as in the exported series.
+python3 - "$cover" "$TOP/patches/cover-letter" "$BASE_PACKAGE $BASE_VERSION" \
+	"$SRC" $(series_patches) <<'PY' || die "cannot write the cover letter (see above)"
+import subprocess, sys
+path, template, base, src = sys.argv[1:5]
+entries = sys.argv[5:]
+subjects = subprocess.run(['git', '-C', src, 'log', '--reverse', '--format=%s', 'base..HEAD'],
+                          check=True, capture_output=True, text=True).stdout.splitlines()
+if len(subjects) != len(entries):
+    sys.exit(f'patches/series has {len(entries)} patches, out/linux {len(subjects)} commits')
+width = len(str(len(entries)))
+lines = open(template).read().rstrip('\n').split('\n')
+subject, body, used = lines[0], [], set()
+for line in lines[1:]:
+    if not line.startswith('@layer '):
+        body.append(line)
+        continue
+    folder = line.split()[1]
+    if folder in used:
+        sys.exit(f'patches/cover-letter: layer {folder} listed twice')
+    used.add(folder)
+    mine = [(i, s) for i, (e, s) in enumerate(zip(entries, subjects), 1) if e.split('/')[0] == folder]
+    if not mine:
+        sys.exit(f'patches/cover-letter: layer {folder} has no patch in patches/series')
+    body += [f'  {i:0{width}}/{len(entries)} {s}' for i, s in mine]
+missing = {e.split('/')[0] for e in entries} - used
+if missing:
+    sys.exit('patches/cover-letter: no "@layer" line for ' + ', '.join(sorted(missing)))
+blurb = '\n'.join(body).strip('\n') + '\n\nBase: Debian ' + base + '.'
 text = open(path).read()
-text = text.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***', blurb)
-open(path, 'w').write(text)
+open(path, 'w').write(text.replace('*** SUBJECT HERE ***', subject).replace('*** BLURB HERE ***', blurb))
 PY
 
 # Apply to a pristine base. The scratch repository is kept between runs so
@@ -49,27 +79,90 @@ got=$(git -C "$scratch" rev-parse 'HEAD^{tree}')
 	die "git am of the series gives a different tree than the assembled one ($got != $want)"
 log "series: $n patches + cover letter in $dir; git am on a pristine base gives the assembled tree"
 
-[ $build = 1 ] || exit 0
+[ -n "$mode" ] || exit 0
+[ -f "$OBJ/.config" ] || die "no test kernel config in $OBJ; run make first"
 
-# Build every patch in turn, oldest first, in the scratch repository.
-stamp=$OUT/series-built
-tip=$(git -C "$SRC" rev-parse HEAD)
-if [ "$(cat "$stamp" 2>/dev/null)" = "$tip" ]; then
-	log "series: every patch already built for $tip"
-	exit 0
-fi
+# build_at COMMIT TARGETS...: check out COMMIT in the scratch repository and
+# build TARGETS incrementally in its one object tree, with the test
+# kernel's config.
+build_at() {
+	local c=$1
+	shift
+	git -C "$scratch" checkout -q --detach "$c"
+	make -C "$scratch" O=obj ARCH=x86_64 -j"$JOBS" olddefconfig "$@" >"$OUT/series-build.log" 2>&1
+}
 mkdir -p "$scratch/obj"
 cp "$OBJ/.config" "$scratch/obj/.config"
-i=0
-for c in $(git -C "$scratch" rev-list --reverse base..HEAD); do
-	i=$((i + 1))
-	git -C "$scratch" checkout -q --detach "$c"
+mapfile -t commits < <(git -C "$scratch" rev-list --reverse base..HEAD)
+
+if [ "$mode" = --build-full ]; then
+	for i in "${!commits[@]}"; do
+		subj=$(git -C "$scratch" log -1 --format=%s "${commits[$i]}")
+		log "series: building patch $((i + 1))/$n in full: $subj"
+		build_at "${commits[$i]}" bzImage modules || {
+			grep -E 'error|Error' "$OUT/series-build.log" | head -n 20 >&2
+			die "patch $((i + 1))/$n ($subj) does not build, log: $OUT/series-build.log"
+		}
+	done
+	exit 0
+fi
+
+# build_changed: the proof that make check gives. A patch can break the
+# build only through the files it changes, since every patch before it
+# built. So, walking the series in order in one object tree:
+#  - a patch that changes no build input (documentation text, the KVM
+#    selftests, the Kconfig fragments under arch/x86/configs/, which a
+#    build with a given .config never reads) is not built;
+#  - any other patch is built incrementally with "vmlinux modules": kbuild
+#    recompiles every object that includes a changed file (its .cmd
+#    dependency lists cover headers), re-runs Kconfig on changed Kconfig
+#    files, relinks vmlinux (undefined symbols, objtool) and runs modpost
+#    over all modules (missing exports, section mismatches);
+#  - the last patch gives the assembled tree itself (the same tree hash,
+#    checked above), which make built in full, bzImage included.
+# bzImage adds only arch/x86/boot/ to vmlinux; it is built at every patch
+# that changes a file that tree uses (its objects' .cmd files say which).
+# A patch's tree that was proven before with the same config and compiler
+# is not built again: the stamp records tree, config and gcc version.
+stamps=$CACHE/series-built
+mkdir -p "$stamps" 2>/dev/null || stamps=$OUT/series-built
+cfg=$( (sha256sum <"$OBJ/.config"; gcc --version | head -n 1) | sha256sum | cut -c1-16)
+built=0 skipped=0 proven=0
+for i in "${!commits[@]}"; do
+	c=${commits[$i]} k=$((i + 1))
 	subj=$(git -C "$scratch" log -1 --format=%s "$c")
-	log "series: building patch $i/$n: $subj"
-	if ! make -C "$scratch" O=obj ARCH=x86_64 -j"$JOBS" olddefconfig bzImage modules \
-		>"$OUT/series-build.log" 2>&1; then
-		grep -E 'error|Error' "$OUT/series-build.log" | head -n 20 >&2
-		die "patch $i/$n ($subj) does not build, log: $OUT/series-build.log"
+	tree=$(git -C "$scratch" rev-parse "$c^{tree}")
+	if [ "$k" -eq "$n" ]; then
+		log "series: patch $k/$n is the assembled tree, built in full by make"
+		continue
 	fi
+	if [ -f "$stamps/$tree-$cfg" ]; then
+		proven=$((proven + 1))
+		continue
+	fi
+	mapfile -t files < <(git -C "$scratch" diff --name-only "$c^" "$c")
+	inputs=$(printf '%s\n' "${files[@]}" |
+		grep -Ev '^(Documentation/.*\.(rst|txt)|tools/testing/selftests/.*|arch/x86/configs/.*\.config|MAINTAINERS)$' || true)
+	if [ -z "$inputs" ]; then
+		log "series: patch $k/$n changes no build input: $subj"
+		skipped=$((skipped + 1))
+		touch "$stamps/$tree-$cfg"
+		continue
+	fi
+	targets=(vmlinux modules)
+	# arch/x86/boot's objects list their inputs in .cmd files; without
+	# them yet (a first build), build bzImage to be safe.
+	boot_cmds=$(find "$scratch/obj/arch/x86/boot" -name '.*.cmd' 2>/dev/null | head -n 1)
+	if [ -z "$boot_cmds" ] || printf '%s\n' "$inputs" | grep -qFf - \
+		<(find "$scratch/obj/arch/x86/boot" -name '.*.cmd' -exec cat {} + 2>/dev/null); then
+		targets=(bzImage modules)
+	fi
+	log "series: building patch $k/$n (${targets[*]}): $subj"
+	if ! build_at "$c" "${targets[@]}"; then
+		grep -E 'error|Error' "$OUT/series-build.log" | head -n 20 >&2
+		die "patch $k/$n ($subj) does not build, log: $OUT/series-build.log"
+	fi
+	built=$((built + 1))
+	touch "$stamps/$tree-$cfg"
 done
-echo "$tip" >"$stamp"
+log "series: $built patches built, $skipped change no build input, $proven proven before with this config; the last is make's own build"
