@@ -104,16 +104,3 @@ crypto_python() {
 		echo /usr/bin/python3
 	fi
 }
-
-# The QEMU arguments of the SNP platform model (tools/testing/snp-platform):
-# an EPYC-Milan that is an SNP host (CPUID, MSRs, RMP) and not a guest, on
-# q35 with the AMD IOMMU and the PSP with SNP firmware. Firmware files come
-# from Debian's packages. MODEL_PSP_OPTS adds options to the PSP (fault
-# injection: fail-cmd=ID,fail-status=CODE,fail-count=N).
-model_args() {
-	printf '%s\n' -L /usr/share/seabios -L /usr/share/qemu \
-		-machine q35 -accel tcg,thread=single \
-		-cpu EPYC-Milan,snp-host=on,+decodeassists,+flushbyasid,+lbrv,-hypervisor \
-		-device amd-iommu -device "snp-psp,keys=$OUT/model/keys${MODEL_PSP_OPTS:+,$MODEL_PSP_OPTS}" \
-		-smp "${MODEL_SMP:-2}" -m "${MODEL_MEM:-2G}" -nodefaults -no-reboot
-}
