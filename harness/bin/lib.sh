@@ -104,3 +104,7 @@ crypto_python() {
 		echo /usr/bin/python3
 	fi
 }
+
+# The helpers of the levels that boot guests and parse their output.
+# shellcheck source=guest.sh
+. "$HARNESS/bin/guest.sh"

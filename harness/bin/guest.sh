@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Helpers of the test levels that boot guests (L2, L3): console logs, the
+# dmesg dump, initramfs archives, the test programs of the SNP platform
+# model and the results of their KTAP output; sourced by lib.sh.
+
+# console_text LOG: the serial console LOG without carriage returns, in
+# LOG.txt; prints that file's name.
+console_text() {
+	tr -d '\r' <"$1" >"$1.txt"
+	printf '%s\n' "$1.txt"
+}
+
+# strip_timestamps: kernel log lines (standard input) without "[  1.23] ";
+# other lines are dropped.
+strip_timestamps() { sed -n 's/^\[ *[0-9.]*\] //p'; }
+
+# pack_initramfs DIR OUT: the tree DIR as a gzip'd newc cpio archive OUT.
+pack_initramfs() {
+	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
+}
+
+# test_prog NAME: build tools/testing/snp-platform/tests/NAME.c static (with
+# kselftest.h of the assembled tree) into out/snp-tests/NAME, once per
+# content of the source and the header; prints the binary's path, or the
+# first compiler error on standard error and fails.
+test_prog() {
+	local src=$TOP/tools/testing/snp-platform/tests/$1.c dir=$OUT/snp-tests
+	local bin=$dir/$1 inc=$SRC/tools/testing/selftests sum
+	mkdir -p "$dir"
+	sum=$(cat "$src" "$inc/kselftest.h" 2>/dev/null | sha256sum | cut -d' ' -f1)
+	if [ ! -x "$bin" ] || [ "$(cat "$bin.sum" 2>/dev/null)" != "$sum" ]; then
+		rm -f "$bin" "$bin.sum"
+		if ! gcc -static -O2 -Wall -Werror -I"$inc" -o "$bin.tmp" "$src" 2>"$dir/$1.err"; then
+			grep -m1 'error' "$dir/$1.err" >&2 || head -n 1 "$dir/$1.err" >&2
+			return 1
+		fi
+		strip "$bin.tmp"
+		mv "$bin.tmp" "$bin"
+		printf '%s\n' "$sum" >"$bin.sum"
+	fi
+	printf '%s\n' "$bin"
+}
+
+# ktap [OPTIONS] FILE: the results of the KTAP in FILE (harness/bin/ktap.py,
+# the one parser of test output), one "STATUS<tab>NAME<tab>DETAIL" a line.
+ktap() {
+	python3 "$HARNESS/bin/ktap.py" "$@"
+}
+
+# ktap_results LEVEL [OPTIONS] FILE: report every result of the KTAP in FILE.
+ktap_results() {
+	local level=$1 parsed
+	shift
+	parsed=$(ktap "$@") || die "ktap.py failed on $*"
+	ktap_report "$level" "$parsed"
+}
+
+# ktap_report LEVEL PARSED: report every result of PARSED (ktap's output).
+ktap_report() {
+	local st name detail
+	while IFS=$'\t' read -r st name detail; do
+		case $st in PASS | FAIL | SKIP) result "$st" "$1" "$name" "$detail" ;; esac
+	done <<<"$2"
+}
+
+# ktap_get PARSED NAME: "STATUS<tab>DETAIL" of the test NAME in PARSED (the
+# output of ktap), empty when it has none. ktap_status and ktap_detail
+# print one of the two.
+ktap_get() {
+	awk -F '\t' -v n="$2" '$2 == n && $1 != "DIAG" { print $1 "\t" $3; exit }' <<<"$1"
+}
+ktap_status() { ktap_get "$1" "$2" | cut -f1; }
+ktap_detail() { ktap_get "$1" "$2" | cut -f2-; }
