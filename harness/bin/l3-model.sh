@@ -22,21 +22,17 @@ fi
 # The L2 initramfs plus /tests/snp-platform-status (/dev/sev's
 # SNP_PLATFORM_STATUS), which the L2 init runs when it is there: the
 # kernel unpacks concatenated archives one after the other.
-status_src=$TOP/tools/testing/snp-platform/tests/snp-platform-status.c
 extra=$OUT/l3-extra
 rm -rf "$extra"
 mkdir -p "$extra/tests"
-if ! gcc -static -O2 -Wall -Werror -o "$extra/tests/snp-platform-status" "$status_src" \
-	2>"$OUT/l3-status-cc.err"; then
-	result FAIL L3 model:boot "snp-platform-status.c does not build: $(grep -m1 error "$OUT/l3-status-cc.err" || true)"
+if ! status_prog=$(test_prog snp-platform-status 2>"$OUT/l3-status-cc.err"); then
+	result FAIL L3 model:boot "snp-platform-status.c does not build: $(cat "$OUT/l3-status-cc.err")"
 	exit 0
 fi
-strip "$extra/tests/snp-platform-status"
+cp "$status_prog" "$extra/tests/snp-platform-status"
 initrd=$OUT/l3-initramfs.cpio.gz
-{
-	cat "$l2_initrd"
-	(cd "$extra" && find . | cpio -o -H newc --quiet | gzip -1)
-} >"$initrd"
+pack_initramfs "$extra" "$OUT/l3-extra.cpio.gz"
+cat "$l2_initrd" "$OUT/l3-extra.cpio.gz" >"$initrd"
 
 # The nested-SVM selftests that depend on what the model adds to QEMU's
 # SVM (NRIP save, decode assists): they run in a KVM guest of the kernel
