@@ -10,6 +10,13 @@ console_text() {
 	printf '%s\n' "$1.txt"
 }
 
+# dmesg_dump CONSOLE: the kernel log the initramfs printed between its
+# DMESG-BEGIN and DMESG-END lines (harness/initramfs/ktap.sh), without
+# timestamps. dmesg_done CONSOLE: whether the init got that far.
+dmesg_dump() {
+	sed -n '/^DMESG-BEGIN$/,/^DMESG-END$/p' "$1" | strip_timestamps
+}
+dmesg_done() { grep -q '^DMESG-END$' "$1"; }
 # strip_timestamps: kernel log lines (standard input) without "[  1.23] ";
 # other lines are dropped.
 strip_timestamps() { sed -n 's/^\[ *[0-9.]*\] //p'; }

@@ -8,7 +8,7 @@
 # src/hw/i386/snp-fw-attest.c, built with tests/attest/attest-tool.c and
 # checked by tests/attest/test_attest.py against OpenSSL (AES-256-GCM both
 # ways, the report signature with the test VCEK, the test certificate
-# chain). One result per case: model:unit:<case>.
+# chain). Both print KTAP; one result per case: model:unit:<case>.
 . "$(dirname "$0")/lib.sh"
 
 model=$TOP/tools/testing/snp-platform
@@ -24,27 +24,17 @@ if ! gcc -O2 -Wall -Werror -I"$model/src/hw/i386" -o "$tool" "$unit/ld-tool.c" \
 	exit 0
 fi
 
-# run_cases LABEL COMMAND...: one result per "PASS name" / "FAIL name: why"
-# line of the test's output.
+# run_cases LABEL COMMAND...: one result per test of the KTAP the command
+# prints.
 run_cases() {
-	local label=$1 rc=0 cases=0 failed=0 status name
+	local label=$1 rc=0 parsed cases
 	shift
 	"$@" >"$dir/$label.log" 2>"$dir/$label.err" || rc=$?
-	while read -r status name; do
-		case $status in
-		PASS)
-			result PASS L3 "model:unit:$name"
-			;;
-		FAIL)
-			result FAIL L3 "model:unit:${name%%:*}" "${name#*: }"
-			failed=$((failed + 1))
-			;;
-		*) continue ;;
-		esac
-		cases=$((cases + 1))
-	done <"$dir/$label.log"
-	# A crash of the test itself, or an exit status its lines do not explain.
-	if [ "$cases" = 0 ] || { [ "$rc" != 0 ] && [ "$failed" = 0 ]; }; then
+	parsed=$(ktap --prefix model:unit: "$dir/$label.log")
+	ktap_report L3 "$parsed"
+	cases=$(grep -cE '^(PASS|FAIL|SKIP)' <<<"$parsed" || true)
+	# A crash of the test itself, or an exit status its results do not explain.
+	if [ "$cases" = 0 ] || { [ "$rc" != 0 ] && ! grep -q '^FAIL' <<<"$parsed"; }; then
 		result FAIL L3 "model:unit:$label" "$label exited $rc after $cases cases: $(tail -n 1 "$dir/$label.err")"
 	fi
 }

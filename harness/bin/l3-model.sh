@@ -20,8 +20,9 @@ if [ ! -f "$l2_initrd" ]; then
 	exit 0
 fi
 # The L2 initramfs plus /tests/snp-platform-status (/dev/sev's
-# SNP_PLATFORM_STATUS), which the L2 init runs when it is there: the
-# kernel unpacks concatenated archives one after the other.
+# SNP_PLATFORM_STATUS), which the L2 init runs when it is there, and the
+# SNP status debugfs must show here: the kernel unpacks concatenated
+# archives one after the other, so later files replace earlier ones.
 extra=$OUT/l3-extra
 rm -rf "$extra"
 mkdir -p "$extra/tests"
@@ -30,6 +31,7 @@ if ! status_prog=$(test_prog snp-platform-status 2>"$OUT/l3-status-cc.err"); the
 	exit 0
 fi
 cp "$status_prog" "$extra/tests/snp-platform-status"
+echo enabled >"$extra/tests/expect-snp-status"
 initrd=$OUT/l3-initramfs.cpio.gz
 pack_initramfs "$extra" "$OUT/l3-extra.cpio.gz"
 cat "$l2_initrd" "$OUT/l3-extra.cpio.gz" >"$initrd"
@@ -50,9 +52,8 @@ MODEL_PSP_OPTS="digest-log=$fw_log" QEMU_MODEL=1 \
 	KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live l2.unload" \
 	"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
-tr -d '\r' <"$log_file" >"$log_file.txt"
-console=$log_file.txt
-if ! grep -q '^L2-DMESG-END' "$console"; then
+console=$(console_text "$log_file")
+if ! dmesg_done "$console"; then
 	result FAIL L3 model:boot "the kernel did not finish booting (qemu rc=$rc), log: $console"
 	exit 0
 fi
@@ -70,20 +71,11 @@ else
 	result FAIL L3 model:snp-host "the kernel did not enable SNP on the model, log: $console"
 fi
 
-if grep -qx 'L2-SNP-STATUS enabled' "$console"; then
-	result PASS L3 model:debugfs-status "enabled"
-else
-	result FAIL L3 model:debugfs-status \
-		"$(grep '^L2-SNP-STATUS' "$console" || echo 'no status line'), log: $console"
-fi
-
-# With SNP on, the RMP entry of pfn 0 reads back (hypervisor-owned).
-if grep -q '^L2-SNP-RMP-ENTRY pfn: *0x0' "$console"; then
-	result PASS L3 model:debugfs-rmp-entry "$(grep -m1 '^L2-SNP-RMP-ENTRY' "$console" | cut -c18-)"
-else
-	result FAIL L3 model:debugfs-rmp-entry \
-		"$(grep '^L2-SNP-RMP-ENTRY' "$console" || echo 'no rmp_entry line'), log: $console"
-fi
+# The init's KTAP (ktap.py): debugfs reports SNP enabled, and the RMP
+# entry of pfn 0 reads back (hypervisor-owned).
+parsed=$(ktap --all "$console")
+ktap_results L3 --match debugfs- --prefix model:debugfs- --expect status \
+	--expect rmp-entry --missing "not checked, log: $console" "$console"
 
 if grep -E "$DMESG_BAD" "$console" >&2; then
 	result FAIL L3 model:dmesg "kernel warnings or oopses, log: $console"
@@ -93,47 +85,28 @@ fi
 
 # kvm_amd finds what SEV needs in the model's SVM (it prints nothing when
 # nrips or the decode assists are missing, and warns for the latter).
-if sev=$(grep -m1 -E '^\[[ 0-9.]+\] SEV enabled \(ASIDs' "$console") &&
-	es=$(grep -m1 -E '^\[[ 0-9.]+\] SEV-ES enabled \(ASIDs' "$console"); then
-	result PASS L3 model:kvm-sev "${sev#*] }; ${es#*] }"
+dmesg_dump "$console" >"$OUT/l3-model-dmesg.txt"
+if sev=$(grep -m1 -E '^SEV enabled \(ASIDs' "$OUT/l3-model-dmesg.txt") &&
+	es=$(grep -m1 -E '^SEV-ES enabled \(ASIDs' "$OUT/l3-model-dmesg.txt"); then
+	result PASS L3 model:kvm-sev "$sev; $es"
 else
 	result FAIL L3 model:kvm-sev "kvm_amd did not enable SEV and SEV-ES on the model, log: $console"
 fi
 
-# The rmp_live KUnit cases, from the KTAP lines in the dmesg dump.
-ktap=$(sed -n '/# Subtest: rmp_live/,/ok [0-9]* - rmp_live/p' "$console" | sed 's/^\[[ 0-9.]*\] *//')
-if [ -z "$ktap" ]; then
-	result FAIL L3 model:rmp-live "no rmp_live KUnit results in the log: $console"
-fi
-while read -r ok _ dash case rest; do
-	[ "$ok" = ok ] || [ "$ok" = not ] || continue
-	[ "$ok" = not ] && { case=$rest; result FAIL L3 "model:rmp-live:${case%% *}" "KUnit case failed, log: $console"; continue; }
-	[ "$dash" = - ] || { rest="$case $rest"; case=$dash; }
-	[ "$case" = rmp_live ] && continue
-	if [[ "$rest" == *"# SKIP"* ]]; then
-		result FAIL L3 "model:rmp-live:$case" "skipped on the model: ${rest#*# SKIP }"
-	else
-		result PASS L3 "model:rmp-live:$case"
-	fi
-done <<<"$ktap"
-if bad=$(printf '%s\n' "$ktap" | grep -E '^ *# .*(Expected|ASSERT|EXPECT)'); then
-	printf '%s\n' "$bad" | head -n 20 | sed 's/^/    /' >&2
-fi
+# The rmp_live KUnit cases, from the KTAP in the dmesg dump; a skipped
+# case fails: the model is an SNP host.
+ktap_results L3 --subtest rmp_live --prefix model:rmp-live: --name model:rmp-live \
+	--skip-is-fail "skipped on the model" "$OUT/l3-model-dmesg.txt"
 
-for name in "${nested[@]}"; do
-	end=$(grep -m1 "^L2-END $name rc=" "$console" || true)
-	case "$end" in
-	"L2-END $name rc=0 "*) result PASS L3 "model:nested:$name" "${end##* secs=} s" ;;
-	"")
-		result FAIL L3 "model:nested:$name" "did not run or did not finish, log: $console" ;;
-	*)
-		result FAIL L3 "model:nested:$name" "${end#L2-END "$name" }, log: $console" ;;
-	esac
-done
+# The nested-SVM selftests, as the init reports them; skipped is failed.
+expect=()
+for name in "${nested[@]}"; do expect+=(--expect "$name"); done
+ktap_results L3 --match 'selftests: kvm: ' --prefix model:nested: "${expect[@]}" \
+	--skip-is-fail "skipped" --missing "did not run or did not finish, log: $console" "$console"
 
 # Our ccp driver on the model's PSP: SNP_INIT_EX at probe, then legacy
 # SEV next to it, and /dev/sev reports an initialised RMP.
-boot_dmesg=$(sed -n 's/^\[ *[0-9.]*\] //p' "$console.boot")
+boot_dmesg=$(dmesg_dump "$console.boot")
 fw=$(grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP API:[0-9]+\.[0-9]+ build:[0-9]+$' <<<"$boot_dmesg" || true)
 sev=$(grep -m1 -E '^ccp [0-9a-f:.]+: SEV API:' <<<"$boot_dmesg" || true)
 if [ -n "$fw" ] && [ -n "$sev" ]; then
@@ -141,12 +114,15 @@ if [ -n "$fw" ] && [ -n "$sev" ]; then
 else
 	result FAIL L3 model:psp-snp-init "ccp did not initialise SNP and SEV on the model's PSP, log: $console"
 fi
-st=$(grep -m1 '^L2-SNP-STATUS api' "$console" | cut -c4- || true)
-if grep -qx 'L2-PLATFORM-STATUS rc=0' "$console" &&
-	[[ "$st " =~ \ state\ 1\ rmp_initialized\ 1\  ]]; then
-	result PASS L3 model:platform-status "$st"
+# snp-platform-status's KTAP: both commands worked, SNP_PLATFORM_STATUS
+# says the RMP is initialised.
+prog=$(ktap_get "$parsed" snp-platform-status)
+snp_st=$(ktap_get "$parsed" snp-platform-status:SNP_PLATFORM_STATUS)
+if [ "${prog%%$'\t'*}" = PASS ] && [ "${snp_st%%$'\t'*}" = PASS ] &&
+	[[ " ${snp_st#*$'\t'} " =~ \ state\ 1\ rmp_initialized\ 1\  ]]; then
+	result PASS L3 model:platform-status "SNP_PLATFORM_STATUS ${snp_st#*$'\t'}"
 else
-	result FAIL L3 model:platform-status "${st:-no SNP-STATUS line} ($(grep -m1 '^L2-PLATFORM-STATUS' "$console" || echo 'not run')), log: $console"
+	result FAIL L3 model:platform-status "SNP_PLATFORM_STATUS: ${snp_st:-no result} (snp-platform-status: ${prog:-not run}), log: $console"
 fi
 
 # At the end the init unloaded kvm_amd and unbound the PSP from ccp: our
@@ -154,21 +130,21 @@ fi
 # leaked one page on purpose before; no more may follow), the IOMMU's
 # logs too, which the firmware had taken at SNP_INIT (its log says how
 # many pages).
-leaked_before=$(grep -m1 '^L2-SNP-LEAKED-BEFORE' "$console" | cut -d' ' -f2- || true)
-leaked_after=$(grep -m1 '^L2-SNP-LEAKED ' "$console" | cut -d' ' -f2- || true)
-down=$(sed -n 's/^\[ *[0-9.]*\] //p' "$console" | grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' || true)
+leaked_before=$(ktap_detail "$parsed" snp-leaked-pages:before)
+leaked_after=$(ktap_detail "$parsed" snp-leaked-pages:after)
+down=$(strip_timestamps <"$console" | grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' || true)
 iommu_pages=$(sed -n 's/^snp-init iommu-log-pages=//p' "$fw_log" 2>/dev/null | head -n 1)
-if grep -q '^L2-UNBIND .* ok$' "$console" && [ -n "$down" ] &&
+if [ "$(ktap_status "$parsed" psp-unbind)" = PASS ] && [ -n "$down" ] &&
 	[ -n "$leaked_before" ] && [ "$leaked_before" = "$leaked_after" ] &&
 	[ "${iommu_pages:-0}" -gt 0 ] && ! grep -q 'IOMMU logs still firmware-owned' "$console"; then
 	result PASS L3 model:psp-shutdown "${down#ccp * }; $iommu_pages IOMMU log pages given back; leaked pages $leaked_after before and after"
 else
-	result FAIL L3 model:psp-shutdown "$(grep -m1 '^L2-UNBIND' "$console" || echo 'no unbind'); ${down:-no 'firmware shut down' line}; IOMMU log pages ${iommu_pages:-?}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
+	result FAIL L3 model:psp-shutdown "psp-unbind: $(ktap_get "$parsed" psp-unbind || true); ${down:-no 'firmware shut down' line}; IOMMU log pages ${iommu_pages:-?}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
 fi
 
 # fi_boot NAME OPTS: boot (boot checks only, then the unload of the PSP
 # driver) with the PSP's fault injection OPTS; sets fi_log (the console),
-# fi_dmesg (the kernel's lines) and rc.
+# fi_dmesg (the kernel's lines), fi_ktap (the init's results) and rc.
 fi_boot() {
 	log "booting the test kernel on the model with $2"
 	fi_log=$OUT/l3-model-$1.log
@@ -176,10 +152,9 @@ fi_boot() {
 	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly l2.unload" \
 		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 		"$fi_log" "${L3_TIMEOUT:-300}" || rc=$?
-	tr -d '\r' <"$fi_log" >"$fi_log.txt"
-	fi_log=$fi_log.txt
-	fi_dmesg=$(sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$fi_log" |
-		sed -n 's/^\[ *[0-9.]*\] //p')
+	fi_log=$(console_text "$fi_log")
+	fi_dmesg=$(dmesg_dump "$fi_log")
+	fi_ktap=$(ktap --all "$fi_log")
 }
 
 # The driver's error paths, with the firmware model's fault injection.
@@ -187,10 +162,12 @@ fi_boot() {
 # stay off, legacy SEV come up, and nothing warn.
 fi_boot initfail fail-cmd=0x85,fail-status=0x26,fail-count=1
 err=$(grep -m1 'SEV-SNP: firmware not initialised' <<<"$fi_dmesg" || true)
-st=$(grep -m1 '^L2-SNP-STATUS api' "$fi_log" | cut -c4- || true)
+st=$(ktap_get "$fi_ktap" snp-platform-status:SNP_PLATFORM_STATUS)
 if [ -n "$err" ] && [[ "$err" == *"status 0x26"* ]] &&
 	grep -q -E '^ccp [0-9a-f:.]+: SEV API:' <<<"$fi_dmesg" &&
-	[[ "$st " =~ \ state\ 0\  ]] && ! grep -qE "$DMESG_BAD" "$fi_log"; then
+	[ "${st%%$'\t'*}" = PASS ] && [[ " ${st#*$'\t'} " =~ \ state\ 0\  ]] &&
+	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	st="SNP_PLATFORM_STATUS ${st#*$'\t'}"
 	result PASS L3 model:psp-init-failure "${err#ccp * }; $st"
 else
 	result FAIL L3 model:psp-init-failure "${err:-no 'firmware not initialised' line}; ${st:-no status} (qemu rc=$rc), log: $fi_log"
@@ -200,11 +177,12 @@ fi
 # firmware-owned page. /dev/sev must answer EIO, not stale data, and the
 # page must be leaked and reported, never reused.
 fi_boot reclaimfail fail-cmd=0xc7,fail-status=0x1a,fail-count=1
-st=$(grep -m1 -E '^L2-SNP-STATUS (api|error)' "$fi_log" | cut -c4- || true)
+st=$(ktap_get "$fi_ktap" snp-platform-status:SNP_PLATFORM_STATUS)
 leak=$(grep -m1 -E '^SEV-SNP: leaked 1 page\(s\) at PFN 0x[0-9a-f]+, 1 in total$' <<<"$fi_dmesg" || true)
-if [[ "$st" == *"errno 5 (Input/output error)"* ]] && [ -n "$leak" ] &&
-	grep -qx 'L2-PLATFORM-STATUS rc=1' "$fi_log" && ! grep -qE "$DMESG_BAD" "$fi_log"; then
-	result PASS L3 model:psp-reclaim-failure "${st#SNP-STATUS }; $leak"
+if [ "${st%%$'\t'*}" = FAIL ] && [[ "$st" == *"errno 5 (Input/output error)"* ]] && [ -n "$leak" ] &&
+	[ "$(ktap_get "$fi_ktap" snp-platform-status)" = $'FAIL\texit=1' ] &&
+	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	result PASS L3 model:psp-reclaim-failure "${st#*$'\t'}; $leak"
 else
 	result FAIL L3 model:psp-reclaim-failure "${st:-no status line}; ${leak:-no leak report} (qemu rc=$rc), log: $fi_log"
 fi
@@ -236,8 +214,8 @@ fi
 # back the pages of /dev/sev's SNP and legacy PLATFORM_STATUS): that page is
 # leaked and reported, and the shutdown goes on.
 fi_boot tmrfail fail-cmd=0xc7,fail-status=0x1a,fail-skip=2,fail-count=1
-leaked_before=$(grep -m1 '^L2-SNP-LEAKED-BEFORE' "$fi_log" | cut -d' ' -f2- || true)
-leaked_after=$(grep -m1 '^L2-SNP-LEAKED ' "$fi_log" | cut -d' ' -f2- || true)
+leaked_before=$(ktap_detail "$fi_ktap" snp-leaked-pages:before)
+leaked_after=$(ktap_detail "$fi_ktap" snp-leaked-pages:after)
 err=$(grep -m1 'SNP_PAGE_RECLAIM of pfn' <<<"$fi_dmesg" || true)
 if [ -n "$err" ] && [ "$leaked_before" = "total: 0" ] && [ "$leaked_after" = "total: 1" ] &&
 	grep -q 'SEV-SNP: firmware shut down' <<<"$fi_dmesg" &&

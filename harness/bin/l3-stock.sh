@@ -5,8 +5,8 @@
 # are scripts of their own: stock-fetch.sh (fetch and unpack the package),
 # stock-initramfs.sh (the initramfs with its modules, the model's test
 # programs and harness/l3-stock/init), the boot (qemu-boot.sh on the model,
-# with the PSP's digest log) and stock-eval.sh (the results from what the
-# init printed, dmesg and the digest log). What the model cannot do yet is reported
+# with the PSP's digest log) and stock-eval.sh (the results from the init's
+# KTAP, dmesg and the digest log). What the model cannot do yet is reported
 # as SKIP with the reason the log shows.
 . "$(dirname "$0")/lib.sh"
 
@@ -67,11 +67,11 @@ MODEL_PSP_OPTS=$psp_opts QEMU_MODEL=1 KERNEL_ARGS="" "$HARNESS/bin/qemu-boot.sh"
 	"$OUT/stock-6.12/boot/vmlinuz-$kver" "$OUT/l3-stock-initramfs.cpio.gz" \
 	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
 console=$(console_text "$log_file")
-if ! grep -q '^STOCK-DMESG-END' "$console"; then
+if ! dmesg_done "$console"; then
 	result FAIL L3 stock-6.12:boot "$kver did not finish booting (qemu rc=$rc), log: $console"
 	exit 0
 fi
-booted=$(grep -m1 '^STOCK-BOOTED' "$console" | cut -c14- || true)
+booted=$(ktap_detail "$(ktap "$console")" boot)
 if [ "$booted" != "$kver" ]; then
 	result FAIL L3 stock-6.12:boot "booted '$booted' instead of $kver, log: $console"
 	exit 0

@@ -90,8 +90,7 @@ kmake() {
 # snp_lines CONSOLE-LOG: the kernel's own lines about SNP from the dmesg
 # dump the L2 init prints at the end, without timestamps.
 snp_lines() {
-	sed -n '/^L2-DMESG-BEGIN/,/^L2-DMESG-END/p' "$1" |
-		sed -n 's/^\[ *[0-9.]*\] //p' | grep -E 'SEV-SNP' || true
+	dmesg_dump "$1" | grep -E 'SEV-SNP' || true
 }
 
 # A python3 that has the cryptography module (OpenSSL underneath): the one

@@ -16,9 +16,9 @@ cp /bin/busybox "$root/bin/busybox"
 install -m 755 "$HARNESS/run/init" "$root/init"
 cp -a "$MODULES/lib/modules" "$root/lib/"
 for t in snp-platform-status snp-launch; do
-	gcc -static -O2 -o "$root/tests/$t" "$TOP/tools/testing/snp-platform/tests/$t.c" ||
-		die "cannot build tools/testing/snp-platform/tests/$t.c"
+	bin=$(test_prog "$t") || die "cannot build tools/testing/snp-platform/tests/$t.c"
+	cp "$bin" "$root/tests/$t"
 done
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+pack_initramfs "$root" "$initrd"
 log "booting $(kmake -s kernelrelease) on the SNP platform model (Ctrl-A X quits)"
 exec "$TOP/tools/testing/snp-platform/run.sh" "$kernel" "$initrd" "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the initramfs for Debian's stock 6.12 on the SNP platform model
-# (L3): static busybox, harness/l3-stock/init, ccp, kvm,
+# (L3): static busybox, harness/l3-stock/init with /lib/ktap.sh, ccp, kvm,
 # kvm_amd and their dependencies and msr from out/stock-6.12 (modules.load,
 # in load order), and the model's test programs (snp-platform-status,
 # snp-msr-locks, snp-launch with the ID blocks of tests/make_id_block.py).
@@ -16,10 +16,11 @@ moddir=$OUT/stock-6.12/lib/modules/$kver
 tests_dir=$TOP/tools/testing/snp-platform/tests
 root=$OUT/l3-stock-root
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,lib/modules}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
 cp "$HARNESS/l3-stock/init" "$root/init"
 chmod +x "$root/init"
+cp "$HARNESS/initramfs/ktap.sh" "$root/lib/ktap.sh"
 
 for prog in snp-platform-status snp-msr-locks; do
 	bin=$(test_prog "$prog" 2>"$OUT/l3-stock-cc.err") ||

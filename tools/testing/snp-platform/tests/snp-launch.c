@@ -48,13 +48,15 @@
  * update of gfn 0. Only launch-vmsa creates a vCPU, so only its
  * LAUNCH_FINISH measures a VMSA.
  *
- * One line per step of the first launch and one per later launch,
- * "SNP-LAUNCH <step> ok [details]" or "SNP-LAUNCH <step> FAIL errno=<n>
- * fw_error=0x<x> [details]" (a later launch names its step that failed),
- * "SNP-LAUNCH-INFO launched <launch>" after each LAUNCH_START that worked
+ * The output is KTAP (kselftest.h): test 1, "snp-launch", is the first
+ * launch, with one subtest per step ("ok 3 vm-types # mask=0x1f", "not ok
+ * 5 init2 # errno=<n> fw_error=0x<x> (<errno name>) [details]"); tests 2
+ * and 3 are the two updates that must fail ("cpuid-fixup", "reupdate"),
+ * then one test per later launch (which names the step that failed). A
+ * diagnostic "# launched <launch>" follows each LAUNCH_START that worked
  * (the first launch is "snp-launch"), so that the host can tell which
- * launch of the model's digest log is which, then "SNP-LAUNCH-END rc=<n>"
- * (0 when every step went as expected).
+ * launch of the model's digest log is which. Exit status 0 when every step
+ * went as expected, else 1.
  *
  * --kmsg-mark PREFIX writes "PREFIX<launch>" to /dev/kmsg before each
  * launch and "PREFIXsnp-launch" after the last, so that the host can tell
@@ -81,12 +83,16 @@
 #include <linux/kvm.h>
 #include <linux/types.h>
 
+#include "kselftest.h"
+
 #ifndef __packed
 #define __packed __attribute__((packed))
 #endif
 
 #define PAGE_SIZE	4096UL
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 #define NR_PAGES	16
 
 /* arch/x86/include/uapi/asm/kvm.h (6.12) */
@@ -291,6 +297,60 @@ static int failures;
 static bool quiet;
 static char quiet_why[512];
 
+/*
+ * KTAP: while the first launch runs, its steps are the subtests of test 1
+ * (depth 1, indented). cpuid-fixup and reupdate run during that launch but
+ * are tests of their own: their results wait in deferred[] until test 1
+ * is printed. first_fail is the first launch's first failure, the reason
+ * of the tests that could not run after it.
+ */
+#define FIRST_LAUNCH_STEPS	18
+
+static int depth;
+static unsigned int sub_n;
+static bool sub_failed;
+static char first_fail[512];
+
+struct deferred {
+	const char *name;
+	bool set, ok;
+	char detail[512];
+};
+
+static struct deferred deferred[2] = { { "cpuid-fixup" }, { "reupdate" } };
+static struct deferred *defer_to;
+
+/* A result line at the current depth; @detail may be NULL. */
+static void test_result(bool ok, const char *name, const char *detail)
+{
+	const char *sep = detail && *detail ? " # " : "";
+
+	if (!detail)
+		detail = "";
+	if (depth) {
+		printf("    %sok %u %s%s%s\n", ok ? "" : "not ", ++sub_n, name, sep, detail);
+		sub_failed |= !ok;
+	} else if (ok) {
+		ksft_test_result_pass("%s%s%s\n", name, sep, detail);
+	} else {
+		ksft_test_result_fail("%s%s%s\n", name, sep, detail);
+	}
+	fflush(stdout);
+}
+
+/* A diagnostic line at the current depth. */
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s# ", depth ? "    " : "");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 static const char *id_dir = "/id-block";
 static const char *mark_prefix;
 
@@ -303,19 +363,23 @@ static const char *errno_name(int err)
 
 static void step_ok(const char *step, const char *fmt, ...)
 {
+	char detail[384] = "";
 	va_list ap;
 
 	if (quiet)
 		return;
-	printf("SNP-LAUNCH %s ok", step);
 	if (fmt) {
-		putchar(' ');
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
 		va_end(ap);
 	}
-	putchar('\n');
-	fflush(stdout);
+	if (defer_to) {
+		defer_to->set = true;
+		defer_to->ok = true;
+		snprintf(defer_to->detail, sizeof(defer_to->detail), "%s", detail);
+		return;
+	}
+	test_result(true, step, detail);
 }
 
 static void step_fail(const char *step, int err, __u32 fw_error, const char *fmt, ...)
@@ -336,10 +400,24 @@ static void step_fail(const char *step, int err, __u32 fw_error, const char *fmt
 				 fw_error, errno_name(err), detail);
 		return;
 	}
-	printf("SNP-LAUNCH %s FAIL errno=%d fw_error=0x%x (%s)%s\n", step, err, fw_error,
-	       errno_name(err), detail);
-	fflush(stdout);
 	failures++;
+	if (defer_to) {
+		defer_to->set = true;
+		defer_to->ok = false;
+		snprintf(defer_to->detail, sizeof(defer_to->detail),
+			 "errno=%d fw_error=0x%x (%s)%s", err, fw_error, errno_name(err), detail);
+		return;
+	}
+	if (depth && !first_fail[0])
+		snprintf(first_fail, sizeof(first_fail), "at %s: errno=%d fw_error=0x%x (%s)%s",
+			 step, err, fw_error, errno_name(err), detail);
+	{
+		char line[512];
+
+		snprintf(line, sizeof(line), "errno=%d fw_error=0x%x (%s)%s", err, fw_error,
+			 errno_name(err), detail);
+		test_result(false, step, line);
+	}
 }
 
 /* "PREFIX<what>" to /dev/kmsg, with --kmsg-mark PREFIX */
@@ -355,7 +433,7 @@ static void mark_dmesg(const char *what)
 		n = sizeof(line) - 1;
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, line, n) != n)
-		printf("SNP-LAUNCH-INFO cannot write to /dev/kmsg: errno %d\n", errno);
+		diag("cannot write to /dev/kmsg: errno %d", errno);
 	if (fd >= 0)
 		close(fd);
 }
@@ -432,11 +510,6 @@ static void cpuid_page(struct snp_cpuid_table *t)
 	cpuid_fn(&t->fn[1], 0x7, 0);
 }
 
-static void print_fn(const char *tag, const struct snp_cpuid_fn *fn)
-{
-	printf(" %s=%#x/%#x/%#x/%#x", tag, fn->eax, fn->ebx, fn->ecx, fn->edx);
-}
-
 struct update_case {
 	const char *step;
 	__u64 gfn;
@@ -498,10 +571,9 @@ static void do_updates(void)
 		if (c->type == UP_KVM_SEV_SNP_PAGE_TYPE_CPUID) {
 			/* What the firmware wrote back, when it corrected it. */
 			t = (struct snp_cpuid_table *)(shared + c->gfn * PAGE_SIZE);
-			printf("SNP-LAUNCH-INFO cpuid page after the failure:");
-			print_fn("leaf1", &t->fn[0]);
-			print_fn("leaf7", &t->fn[1]);
-			putchar('\n');
+			diag("cpuid page after the failure: leaf1=%#x/%#x/%#x/%#x leaf7=%#x/%#x/%#x/%#x",
+			     t->fn[0].eax, t->fn[0].ebx, t->fn[0].ecx, t->fn[0].edx,
+			     t->fn[1].eax, t->fn[1].ebx, t->fn[1].ecx, t->fn[1].edx);
 		}
 	}
 }
@@ -676,8 +748,7 @@ static int create_vm(const char *name, bool with_vcpu)
 	}
 	step_ok("launch-start", "policy %#llx", (unsigned long long)start.policy);
 	/* The host maps the launches of the digest log to these lines. */
-	printf("SNP-LAUNCH-INFO launched %s\n", name);
-	fflush(stdout);
+	diag("launched %s", name);
 	return 0;
 }
 
@@ -757,8 +828,10 @@ static void close_devices(void)
 		err = errno;
 	if (kvm_fd >= 0 && close(kvm_fd))
 		err = errno;
-	if (err)
-		step_fail("close-devices", err, 0, NULL);
+	if (err) {
+		diag("closing /dev/kvm or /dev/sev failed: errno=%d (%s)", err, errno_name(err));
+		failures++;
+	}
 }
 
 /* Read exactly @len bytes of DIR/@name into @buf; 0 or an errno (EMSGSIZE: wrong size). */
@@ -803,19 +876,18 @@ static void end_launch(const char *name, const char *why, const char *fmt, ...)
 		why = quiet_why;
 	}
 	if (why) {
-		printf("SNP-LAUNCH %s FAIL %s\n", name, why);
+		test_result(false, name, why);
 		failures++;
 	} else {
-		printf("SNP-LAUNCH %s ok", name);
+		char detail[512] = "";
+
 		if (fmt) {
-			putchar(' ');
 			va_start(ap, fmt);
-			vprintf(fmt, ap);
+			vsnprintf(detail, sizeof(detail), fmt, ap);
 			va_end(ap);
 		}
-		putchar('\n');
+		test_result(true, name, detail);
 	}
-	fflush(stdout);
 }
 
 struct id_case {
@@ -935,11 +1007,22 @@ static void vmsa_launch(void)
 		   "vCPU 0 created, LAUNCH_FINISH (no ID block) measured its VMSA; vCPU and VM closed");
 }
 
+/* A test that could not run because the first launch failed before it. */
+static void not_run(const char *name)
+{
+	char why[600];
+
+	snprintf(why, sizeof(why), "did not run (snp-launch: %s)",
+		 first_fail[0] ? first_fail : "failed");
+	test_result(false, name, why);
+	failures++;
+}
+
 int main(int argc, char **argv)
 {
 	cpu_set_t cpu0;
 	unsigned int i;
-	int err;
+	int devices, err;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (!strcmp(argv[i], "--id-dir") && i + 1 < (unsigned int)argc) {
@@ -953,19 +1036,28 @@ int main(int argc, char **argv)
 		}
 	}
 
+	ksft_print_header();
+	ksft_set_plan(1 + ARRAY_SIZE(deferred) + ARRAY_SIZE(id_cases) + 1);
 	/* Leaf 0x1 EBX holds the APIC ID: take CPU 0's. */
 	CPU_ZERO(&cpu0);
 	CPU_SET(0, &cpu0);
 	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
-		printf("SNP-LAUNCH-INFO cannot run on CPU 0 only: errno %d\n", errno);
+		diag("cannot run on CPU 0 only: errno %d", errno);
 
-	if (!open_devices()) {
+	/* Test 1: the first launch, step by step. */
+	printf("    # Subtest: snp-launch\n    1..%d\n", FIRST_LAUNCH_STEPS);
+	depth = 1;
+	devices = open_devices();
+	if (!devices) {
 		mark_dmesg("snp-launch");
 		if (!create_vm("snp-launch", false)) {
 			fill_pages();
 			do_updates();
+			defer_to = &deferred[0];
 			cpuid_fixup();
+			defer_to = &deferred[1];
 			reupdate();
+			defer_to = NULL;
 			launch_finish();
 		}
 		err = destroy_vm();
@@ -973,13 +1065,32 @@ int main(int argc, char **argv)
 			step_fail("close", err, 0, NULL);
 		else
 			step_ok("close", NULL);
+	}
+	depth = 0;
+	if (sub_failed || sub_n != FIRST_LAUNCH_STEPS)
+		test_result(false, "snp-launch", first_fail[0] ? first_fail : "a step failed");
+	else
+		test_result(true, "snp-launch", NULL);
 
+	/* Tests 2 and 3: the updates that must fail, during the first launch. */
+	for (i = 0; i < ARRAY_SIZE(deferred); i++) {
+		if (deferred[i].set)
+			test_result(deferred[i].ok, deferred[i].name, deferred[i].detail);
+		else
+			not_run(deferred[i].name);
+	}
+
+	/* The later launches, one test each. */
+	if (!devices) {
 		for (i = 0; i < ARRAY_SIZE(id_cases); i++)
 			id_block_launch(&id_cases[i]);
 		vmsa_launch();
 		mark_dmesg("snp-launch");
+	} else {
+		for (i = 0; i < ARRAY_SIZE(id_cases); i++)
+			not_run(id_cases[i].name);
+		not_run("launch-vmsa");
 	}
 	close_devices();
-	printf("SNP-LAUNCH-END rc=%d\n", failures ? 1 : 0);
 	return failures ? 1 : 0;
 }

@@ -9,17 +9,20 @@
  *   - writing SYSCFG back unchanged works (the control case),
  * and HWCR.SmmLock stays set whatever is written.
  *
- * Prints "MSR-LOCK <case> ok" or "MSR-LOCK <case> FAIL <why>" per case and
- * CPU, then "MSR-LOCK-END rc=N"; exits 1 if a case failed, 2 if the MSR
- * device cannot be used at all.
+ * KTAP, one test per case and CPU ("ok 3 cpu0:rmp-end-read-only", "not ok
+ * 3 cpu0:rmp-end-read-only # <why>"; "cpuN:read" when a CPU's MSRs cannot
+ * be read at all); exits 1 if a case failed, 2 if there is no MSR device.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "kselftest.h"
 
 #define MSR_SYSCFG		0xc0010010
 #define MSR_HWCR		0xc0010015
@@ -29,6 +32,8 @@
 #define SYSCFG_MEM_ENCRYPT	(1ULL << 23)
 #define SYSCFG_SNP_EN		(1ULL << 24)
 #define HWCR_SMMLOCK		(1ULL << 0)
+
+#define NR_CASES		7
 
 static int failed;
 
@@ -44,8 +49,10 @@ static int wr(int fd, uint32_t msr, uint64_t val)
 
 static void report(const char *cpu, const char *name, int ok, const char *why)
 {
-	printf("MSR-LOCK %s:%s %s%s%s\n", cpu, name, ok ? "ok" : "FAIL",
-	       ok ? "" : " ", ok ? "" : why);
+	if (ok)
+		ksft_test_result_pass("%s:%s\n", cpu, name);
+	else
+		ksft_test_result_fail("%s:%s # %s\n", cpu, name, why);
 	failed |= !ok;
 }
 
@@ -66,29 +73,49 @@ static void expect_refused(const char *cpu, int fd, const char *name,
 	report(cpu, name, ret == -EIO && before == after, why);
 }
 
-static void check_cpu(const char *path)
-{
+/* The MSRs of one CPU, read before the checks (for the plan). */
+struct cpu_msrs {
+	char name[16];
+	int fd;
+	int err;
 	uint64_t syscfg, base, end, hwcr;
-	const char *cpu = path + strlen("/dev/cpu/");
-	char name[16], why[160];
-	int fd, ret;
+};
 
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(cpu, "/"), cpu);
-	fd = open(path, O_RDWR);
-	if (fd < 0 || rd(fd, MSR_SYSCFG, &syscfg) || rd(fd, MSR_RMP_BASE, &base) ||
-	    rd(fd, MSR_RMP_END, &end) || rd(fd, MSR_HWCR, &hwcr)) {
+static void read_cpu(const char *path, struct cpu_msrs *c)
+{
+	const char *cpu = path + strlen("/dev/cpu/");
+
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)strcspn(cpu, "/"), cpu);
+	c->err = 0;
+	c->fd = open(path, O_RDWR);
+	if (c->fd < 0 || rd(c->fd, MSR_SYSCFG, &c->syscfg) ||
+	    rd(c->fd, MSR_RMP_BASE, &c->base) || rd(c->fd, MSR_RMP_END, &c->end) ||
+	    rd(c->fd, MSR_HWCR, &c->hwcr)) {
+		c->err = errno;
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+	}
+}
+
+static void check_cpu(struct cpu_msrs *c)
+{
+	const char *name = c->name;
+	uint64_t syscfg = c->syscfg, hwcr = c->hwcr;
+	int fd = c->fd, ret;
+	char why[160];
+
+	if (fd < 0) {
 		snprintf(why, sizeof(why), "cannot read the MSRs: %s",
-			 strerror(errno));
+			 strerror(c->err));
 		report(name, "read", 0, why);
-		if (fd >= 0)
-			close(fd);
 		return;
 	}
 	snprintf(why, sizeof(why), "SYSCFG %#" PRIx64, syscfg);
 	report(name, "snp-enabled", !!(syscfg & SYSCFG_SNP_EN), why);
 
-	expect_refused(name, fd, "rmp-base-read-only", MSR_RMP_BASE, base);
-	expect_refused(name, fd, "rmp-end-read-only", MSR_RMP_END, end + 0x1000);
+	expect_refused(name, fd, "rmp-base-read-only", MSR_RMP_BASE, c->base);
+	expect_refused(name, fd, "rmp-end-read-only", MSR_RMP_END, c->end + 0x1000);
 	expect_refused(name, fd, "snp-en-sticky", MSR_SYSCFG,
 		       syscfg & ~SYSCFG_SNP_EN);
 	expect_refused(name, fd, "mem-encrypt-sticky", MSR_SYSCFG,
@@ -108,16 +135,28 @@ static void check_cpu(const char *path)
 
 int main(void)
 {
+	struct cpu_msrs *cpus;
+	unsigned int plan = 0;
 	glob_t g;
 	size_t i;
 
+	ksft_print_header();
 	if (glob("/dev/cpu/*/msr", 0, NULL, &g) || !g.gl_pathc) {
-		printf("MSR-LOCK-END rc=2 (no /dev/cpu/*/msr)\n");
+		ksft_set_plan(1);
+		ksft_test_result_fail("msr-device # no /dev/cpu/*/msr\n");
 		return 2;
 	}
+	cpus = calloc(g.gl_pathc, sizeof(*cpus));
+	if (!cpus)
+		ksft_exit_fail_msg("out of memory\n");
+	for (i = 0; i < g.gl_pathc; i++) {
+		read_cpu(g.gl_pathv[i], &cpus[i]);
+		plan += cpus[i].fd < 0 ? 1 : NR_CASES;
+	}
+	ksft_set_plan(plan);
 	for (i = 0; i < g.gl_pathc; i++)
-		check_cpu(g.gl_pathv[i]);
+		check_cpu(&cpus[i]);
 	globfree(&g);
-	printf("MSR-LOCK-END rc=%d\n", failed);
+	free(cpus);
 	return failed;
 }

@@ -11,7 +11,8 @@ test certificate chain. The SNP formats come from the facts sheet
 (sections 6 and 7), written here independently of the model's code.
 
 usage: test_attest.py ATTEST_TOOL KEYDIR
-Prints "PASS name" or "FAIL name: why" per case; exits 1 on any failure.
+Prints KTAP, one test per case ("ok N name", "not ok N name # why"), the
+plan last; exits 1 on any failure.
 """
 import os
 import struct
@@ -33,15 +34,20 @@ INVALID_PARAM = 0x16
 TCB = 0xd308000000000004
 
 failed = 0
+cases = 0
 
 
 def check(name, ok, why=""):
-    global failed
+    global failed, cases
+    cases += 1
+    if cases == 1:
+        print("TAP version 13")
     if ok:
-        print(f"PASS {name}")
+        print(f"ok {cases} {name}")
     else:
         failed += 1
-        print(f"FAIL {name}: {why}")
+        print(f"not ok {cases} {name} # {' '.join(str(why).split())}")
+    sys.stdout.flush()
 
 
 def rnd(n):
@@ -274,6 +280,7 @@ def main():
     except (InvalidTag, ValueError) as e:
         check("masked-chip-id-and-key", False, repr(e))
 
+    print(f"1..{cases}")
     return 1 if failed else 0
 
 

@@ -21,17 +21,17 @@ Modes:
       the model's unit test: check this implementation against the facts
       sheet's worked examples (section 5.3), then run ld-tool (the model's
       C code, tests/launch-digest/ld-tool.c) on the same examples and on
-      seeded pseudo-random page sequences of every type and compare. One
-      line per case, "PASS name" or "FAIL name: expected X got Y"; exit 1
-      when a case failed.
+      seeded pseudo-random page sequences of every type and compare. KTAP,
+      one test per case ("not ok N name # expected X got Y"), the plan
+      last; exit 1 when a case failed.
 
   test_launch_digest.py --check-log LOG [--launches NAME,...] [--id-dir DIR]
       the L3 check of tests/snp-launch.c on Debian's stock 6.12, in the
       model's digest log (-device snp-psp,digest-log=LOG). The log is split
       into launches (launch-start to the decommission of that guest
       context: KVM reuses context pages), the k-th of them being the k-th
-      NAME, the launches snp-launch says it started ("SNP-LAUNCH-INFO
-      launched NAME"); without --launches, only "snp-launch". Every launch
+      NAME, the launches snp-launch says it started (its KTAP diagnostics
+      "# launched NAME"); without --launches, only "snp-launch". Every launch
       must measure the same pages as snp-launch's first (all with policy
       0x30000), and be decommissioned. Per NAME:
         snp-launch  the digest of its pages, page by page and at
@@ -43,8 +43,8 @@ Modes:
         launch-vmsa after the pages exactly one VMSA page (type 2, gpa
                     0xfffffffff000), last; its digest recomputed from the
                     logged contents hash, and the launch-finish digest.
-      One line per result, "PASS <name> <detail>" or "FAIL <name>:
-      <reason>"; exit 1 when one failed.
+      KTAP, one test per result ("ok N <name> # <detail>", "not ok N
+      <name> # <reason>"); exit 1 when one failed.
 
   test_launch_digest.py --print-snp-launch
       the expected per-page digests of that launch, in the log's format.
@@ -316,16 +316,23 @@ def compare(expected_steps, got_steps, got_final):
     return None
 
 
+def ktap_line(n, name, ok, detail):
+    """The KTAP result line of test n."""
+    detail = " ".join(str(detail).split())
+    return "%sok %d %s%s" % ("" if ok else "not ", n, name,
+                             " # " + detail if detail else "")
+
+
 def unit_test(tool):
     failed = 0
+    n = 0
+    print("TAP version 13")
 
     def report(name, error):
-        nonlocal failed
-        if error:
-            failed += 1
-            print("FAIL %s: %s" % (name, error))
-        else:
-            print("PASS %s" % name)
+        nonlocal failed, n
+        n += 1
+        failed += 1 if error else 0
+        print(ktap_line(n, name, not error, error or ""))
         sys.stdout.flush()
 
     # This implementation against the worked examples.
@@ -347,6 +354,7 @@ def unit_test(tool):
             except (OSError, RuntimeError) as e:
                 error = str(e)
             report(name, error)
+    print("1..%d" % n)
     return 1 if failed else 0
 
 
@@ -661,15 +669,13 @@ def main():
     if args.ld_tool:
         return unit_test(args.ld_tool)
     if args.check_log:
-        failed = 0
         names = [n for n in args.launches.split(",") if n]
-        for name, ok, detail in check_log(args.check_log, names, args.id_dir):
-            if ok:
-                print("PASS %s %s" % (name, detail))
-            else:
-                print("FAIL %s: %s" % (name, detail))
-                failed += 1
-        return 1 if failed else 0
+        results = check_log(args.check_log, names, args.id_dir)
+        print("TAP version 13")
+        print("1..%d" % len(results))
+        for n, (name, ok, detail) in enumerate(results, 1):
+            print(ktap_line(n, name, ok, detail))
+        return 0 if all(ok for _, ok, _ in results) else 1
     if args.print_ld:
         print(final_ld(snp_launch_pages()).hex())
         return 0
