@@ -5,9 +5,10 @@
 #
 # A commit keeps the folder of the patch with the same subject; a commit
 # whose subject changed keeps the folder of the patch at its position when
-# the number of patches did not change; a new commit goes into the folder
-# of the commit before it (move it with "git mv" and edit patches/series
-# if another layer fits better). Patch files no commit produces any more
+# the number of patches did not change; any other commit goes into the one
+# folder whose patches have its subject prefix ("crypto: ccp:"), else into
+# the folder of the commit before it (move it with "git mv" and edit
+# patches/series if another layer fits better). Patch files no commit produces any more
 # are removed. Use after editing, committing or rebasing in out/linux.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,10 +21,19 @@ for d in rebase-merge rebase-apply; do
 done
 
 mapfile -t old < <(series_patches)
-declare -A folder_of_subject=()
+# prefix_of SUBJECT: the subsystem prefix of a subject, "crypto: ccp:" of
+# "crypto: ccp: Add ...".
+prefix_of() { sed -E 's/^(.*:) [^:]*$/\1/' <<<"$1"; }
+declare -A folder_of_subject=() folder_of_prefix=()
 for p in "${old[@]}"; do
 	s=$(git mailinfo -b /dev/null /dev/null <"$TOP/patches/$p" | sed -n 's/^Subject: //p')
 	folder_of_subject[$s]=${p%%/*}
+	pre=$(prefix_of "$s")
+	case "${folder_of_prefix[$pre]:-}" in
+	'') folder_of_prefix[$pre]=${p%%/*} ;;
+	"${p%%/*}") ;;
+	*) folder_of_prefix[$pre]=- ;;
+	esac
 done
 mapfile -t commits < <(git rev-list --reverse base..HEAD)
 [ ${#commits[@]} -gt 0 ] || die "$SRC has no commits on base"
@@ -38,6 +48,11 @@ for i in "${!commits[@]}"; do
 	elif [ ${#commits[@]} -eq ${#old[@]} ]; then
 		folder=${old[$i]%%/*}
 	else
+		pre=$(prefix_of "$s")
+		case "${folder_of_prefix[$pre]:--}" in
+		-) ;;
+		*) folder=${folder_of_prefix[$pre]} ;;
+		esac
 		log "new patch '$s' goes into $folder/"
 	fi
 	p=$folder/$(patch_name "$c")

@@ -152,9 +152,8 @@ for i in "${!commits[@]}"; do
 	targets=(vmlinux modules)
 	# arch/x86/boot's objects list their inputs in .cmd files; without
 	# them yet (a first build), build bzImage to be safe.
-	boot_cmds=$(find "$scratch/obj/arch/x86/boot" -name '.*.cmd' 2>/dev/null | head -n 1)
-	if [ -z "$boot_cmds" ] || printf '%s\n' "$inputs" | grep -qFf - \
-		<(find "$scratch/obj/arch/x86/boot" -name '.*.cmd' -exec cat {} + 2>/dev/null); then
+	boot_deps=$(find "$scratch/obj/arch/x86/boot" -name '.*.cmd' -exec cat {} + 2>/dev/null || true)
+	if [ -z "$boot_deps" ] || grep -qFf <(printf '%s\n' "$inputs") <<<"$boot_deps"; then
 		targets=(bzImage modules)
 	fi
 	log "series: building patch $k/$n (${targets[*]}): $subj"
