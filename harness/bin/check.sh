@@ -39,13 +39,24 @@ stage() {
 	fi
 }
 
-stage build "$HARNESS/bin/build.sh"
-stage series "$HARNESS/bin/series.sh" --build
-"$HARNESS/bin/l0-static.sh"
-"$HARNESS/bin/l1-kunit.sh"
-"$HARNESS/bin/l2-selftests.sh"
-"$HARNESS/bin/l2-snp-host.sh"
-"$HARNESS/bin/l3-model-unit.sh"
-"$HARNESS/bin/l3-model.sh"
-"$HARNESS/bin/l3-stock.sh"
+# level NAME SCRIPT...: run one test level and record how long it took in
+# out/timings.txt (the README's budget table is made from these).
+level() {
+	local name=$1 t=$SECONDS
+	shift
+	"$@"
+	printf '%s %d\n' "$name" "$((SECONDS - t))" >>"$OUT/timings.txt"
+	log "$name took $((SECONDS - t)) s"
+}
+
+: >"$OUT/timings.txt"
+level build stage build "$HARNESS/bin/build.sh"
+level series stage series "$HARNESS/bin/series.sh" --build
+level L0-static "$HARNESS/bin/l0-static.sh"
+level L1-kunit "$HARNESS/bin/l1-kunit.sh"
+level L2-selftests "$HARNESS/bin/l2-selftests.sh"
+level L2-snp-host "$HARNESS/bin/l2-snp-host.sh"
+level L3-model-unit "$HARNESS/bin/l3-model-unit.sh"
+level L3-model "$HARNESS/bin/l3-model.sh"
+level L3-stock "$HARNESS/bin/l3-stock.sh"
 summary
