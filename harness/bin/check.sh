@@ -45,11 +45,11 @@ level() {
 	local name=$1 t=$SECONDS
 	shift
 	"$@"
-	printf '%s %d\n' "$name" "$((SECONDS - t))" >>"$OUT/timings.txt"
+	printf '%s %d\n' "$name" "$((SECONDS - t))" >>"$VOUT/timings.txt"
 	log "$name took $((SECONDS - t)) s"
 }
 
-: >"$OUT/timings.txt"
+: >"$VOUT/timings.txt"
 level build stage build "$HARNESS/bin/build.sh"
 level series stage series "$HARNESS/bin/series.sh" --build
 level L0-static "$HARNESS/bin/l0-static.sh"

@@ -5,8 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 kunitconfig=$HARNESS/configs/kunitconfig
-json=$OUT/kunit.json
-log_file=$OUT/kunit.log
+json=$VOUT/kunit.json
+log_file=$VOUT/kunit.log
 rm -f "$json"
 
 # The test kernel already contains the kunitconfig options. Record them the
@@ -43,7 +43,7 @@ fi
 grep -q 'Regenerating .config\|Generating .config' "$log_file" &&
 	log "warning: kunit.py reconfigured the build tree"
 
-python3 - "$json" >"$OUT/kunit-cases.txt" <<'PY'
+python3 - "$json" >"$VOUT/kunit-cases.txt" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 def walk(group, prefix):
@@ -66,7 +66,7 @@ while read -r status name; do
 	else
 		result "$status" L1 "kunit:$name"
 	fi
-done <"$OUT/kunit-cases.txt"
+done <"$VOUT/kunit-cases.txt"
 n=$(grep -c ' L1 kunit:' "$RESULTS" || true)
 if [ "$n" -eq 0 ]; then
 	result FAIL L1 kunit "no KUnit test case ran, log: $log_file"

@@ -9,7 +9,7 @@
 
 list=$1
 bins=$2
-root=$OUT/l2-root
+root=$VOUT/l2-root
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib}
 cp /bin/busybox "$root/bin/busybox"
@@ -24,4 +24,4 @@ while read -r name _; do
 	mkdir -p "$root/tests/$(dirname "$name")"
 	strip -o "$root/tests/$name" "$bins/$name"
 done < <(cat "$root/tests/list" "$root/tests/list.model")
-pack_initramfs "$root" "$OUT/l2-initramfs.cpio.gz"
+pack_initramfs "$root" "$VOUT/l2-initramfs.cpio.gz"

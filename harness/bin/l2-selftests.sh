@@ -7,9 +7,9 @@
 
 list=$HARNESS/l2/kvm-selftests.list
 bins=$OUT/selftests-kvm
-log_file=$OUT/l2-console.log
-runlist=$OUT/l2-run.list
-modellist=$OUT/l2-model.list
+log_file=$VOUT/l2-console.log
+runlist=$VOUT/l2-run.list
+modellist=$VOUT/l2-model.list
 
 grep -E '^run ' "$list" | cut -d' ' -f2- >"$runlist"
 grep -E '^model ' "$list" | cut -d' ' -f2- >"$modellist" || true
@@ -38,7 +38,7 @@ log "booting $(kmake -s kernelrelease) in QEMU TCG (-cpu ${QEMU_CPU:-EPYC-Milan}
 secs=${L2_TIMEOUT:-600}
 start=$(date +%s)
 rc=0
-"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$OUT/l2-initramfs.cpio.gz" \
+"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$VOUT/l2-initramfs.cpio.gz" \
 	"$log_file" "$secs" || rc=$?
 log "L2 guest ran for $(($(date +%s) - start)) s"
 console=$(console_text "$log_file")

@@ -6,7 +6,7 @@
 # with "l2.bootonly", which skips the selftests.
 . "$(dirname "$0")/lib.sh"
 
-initrd=$OUT/l2-initramfs.cpio.gz
+initrd=$VOUT/l2-initramfs.cpio.gz
 if [ ! -f "$initrd" ]; then
 	result FAIL L2 snp-host "no initramfs: l2-selftests.sh did not build $initrd"
 	exit 0
@@ -32,14 +32,14 @@ check() {
 # debugfs on the EPYC-Milan boot, as its init checked it (l2-selftests.sh
 # gave it the expected status): the status names the reason, and the RMP
 # entry file refuses to read without SNP.
-milan=$OUT/l2-console.log.txt
+milan=$VOUT/l2-console.log.txt
 check EPYC-Milan "$milan" "SEV-SNP: host support disabled: CPU does not support SEV-SNP"
 ktap_results L2 --match debugfs- --prefix snp-host:debugfs- --expect status \
 	--expect rmp-entry --missing "not checked, log: $milan" "$milan"
 
 # Boot-only runs: CPU model, result name, expected line.
 boot() {
-	local cpu=$1 name=$2 want=$3 log_file=$OUT/l2-$2.log rc=0
+	local cpu=$1 name=$2 want=$3 log_file=$VOUT/l2-$2.log rc=0
 	log "booting with -cpu $cpu (boot only)"
 	QEMU_CPU=$cpu KERNEL_ARGS="l2.bootonly" \
 		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \

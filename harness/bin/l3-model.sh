@@ -14,7 +14,7 @@ else
 	exit 0
 fi
 
-l2_initrd=$OUT/l2-initramfs.cpio.gz
+l2_initrd=$VOUT/l2-initramfs.cpio.gz
 if [ ! -f "$l2_initrd" ]; then
 	result FAIL L3 model:boot "no initramfs: l2-selftests.sh did not build $l2_initrd"
 	exit 0
@@ -23,18 +23,18 @@ fi
 # SNP_PLATFORM_STATUS), which the L2 init runs when it is there, and the
 # SNP status debugfs must show here: the kernel unpacks concatenated
 # archives one after the other, so later files replace earlier ones.
-extra=$OUT/l3-extra
+extra=$VOUT/l3-extra
 rm -rf "$extra"
 mkdir -p "$extra/tests"
-if ! status_prog=$(test_prog snp-platform-status 2>"$OUT/l3-status-cc.err"); then
-	result FAIL L3 model:boot "snp-platform-status.c does not build: $(cat "$OUT/l3-status-cc.err")"
+if ! status_prog=$(test_prog snp-platform-status 2>"$VOUT/l3-status-cc.err"); then
+	result FAIL L3 model:boot "snp-platform-status.c does not build: $(cat "$VOUT/l3-status-cc.err")"
 	exit 0
 fi
 cp "$status_prog" "$extra/tests/snp-platform-status"
 echo enabled >"$extra/tests/expect-snp-status"
-initrd=$OUT/l3-initramfs.cpio.gz
-pack_initramfs "$extra" "$OUT/l3-extra.cpio.gz"
-cat "$l2_initrd" "$OUT/l3-extra.cpio.gz" >"$initrd"
+initrd=$VOUT/l3-initramfs.cpio.gz
+pack_initramfs "$extra" "$VOUT/l3-extra.cpio.gz"
+cat "$l2_initrd" "$VOUT/l3-extra.cpio.gz" >"$initrd"
 
 # The nested-SVM selftests that depend on what the model adds to QEMU's
 # SVM (NRIP save, decode assists): they run in a KVM guest of the kernel
@@ -42,11 +42,11 @@ cat "$l2_initrd" "$OUT/l3-extra.cpio.gz" >"$initrd"
 nested=(x86_64/svm_nested_soft_inject_test x86_64/svm_vmcall_test
 	x86_64/svm_int_ctl_test x86_64/hyperv_svm_test x86_64/state_test)
 log "booting the test kernel on the SNP platform model"
-log_file=$OUT/l3-model.log
+log_file=$VOUT/l3-model.log
 t=$SECONDS rc=0
 # KUnit is off in the test kernel unless asked for: run the suite that
 # executes RMPUPDATE and PSMASH, which needs an SNP host.
-fw_log=$OUT/l3-model-fw.log
+fw_log=$VOUT/l3-model-fw.log
 rm -f "$fw_log"
 MODEL_PSP_OPTS="digest-log=$fw_log" QEMU_MODEL=1 \
 	KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live l2.unload" \
@@ -85,9 +85,9 @@ fi
 
 # kvm_amd finds what SEV needs in the model's SVM (it prints nothing when
 # nrips or the decode assists are missing, and warns for the latter).
-dmesg_dump "$console" >"$OUT/l3-model-dmesg.txt"
-if sev=$(grep -m1 -E '^SEV enabled \(ASIDs' "$OUT/l3-model-dmesg.txt") &&
-	es=$(grep -m1 -E '^SEV-ES enabled \(ASIDs' "$OUT/l3-model-dmesg.txt"); then
+dmesg_dump "$console" >"$VOUT/l3-model-dmesg.txt"
+if sev=$(grep -m1 -E '^SEV enabled \(ASIDs' "$VOUT/l3-model-dmesg.txt") &&
+	es=$(grep -m1 -E '^SEV-ES enabled \(ASIDs' "$VOUT/l3-model-dmesg.txt"); then
 	result PASS L3 model:kvm-sev "$sev; $es"
 else
 	result FAIL L3 model:kvm-sev "kvm_amd did not enable SEV and SEV-ES on the model, log: $console"
@@ -96,7 +96,7 @@ fi
 # The rmp_live KUnit cases, from the KTAP in the dmesg dump; a skipped
 # case fails: the model is an SNP host.
 ktap_results L3 --subtest rmp_live --prefix model:rmp-live: --name model:rmp-live \
-	--skip-is-fail "skipped on the model" "$OUT/l3-model-dmesg.txt"
+	--skip-is-fail "skipped on the model" "$VOUT/l3-model-dmesg.txt"
 
 # The nested-SVM selftests, as the init reports them; skipped is failed.
 expect=()
@@ -147,7 +147,7 @@ fi
 # fi_dmesg (the kernel's lines), fi_ktap (the init's results) and rc.
 fi_boot() {
 	log "booting the test kernel on the model with $2"
-	fi_log=$OUT/l3-model-$1.log
+	fi_log=$VOUT/l3-model-$1.log
 	rc=0
 	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly l2.unload" \
 		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \

@@ -21,7 +21,13 @@ VARIANT=${VARIANT:-}
 OBJ_NAME=obj${VARIANT:+-$VARIANT}
 OBJ=$SRC/$OBJ_NAME
 MODULES=$OUT/modules${VARIANT:+-$VARIANT}
-RESULTS=$OUT/results.txt
+# What the tests make of a kernel variant (initramfs, console logs,
+# results) lives apart from the default kernel's, so that one variant's
+# run never leaves its modules in another's initramfs. The assembled tree,
+# the model, the stock kernel and the selftest binaries are shared.
+VOUT=$OUT${VARIANT:+/$VARIANT}
+mkdir -p "$VOUT"
+RESULTS=$VOUT/results.txt
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
 # One locale for every caller: ccache keys on LANG and LC_*, and compiler
@@ -48,7 +54,7 @@ DMESG_BAD+='suspicious RCU usage|UBSAN:|KASAN:|Call Trace:'
 # for the summary that make check prints last.
 result() {
 	local line="$1 $2 $3${4:+ - $4}"
-	mkdir -p "$OUT"
+	mkdir -p "$VOUT"
 	printf '%s\n' "$line"
 	printf '%s\n' "$line" >>"$RESULTS"
 }
