@@ -49,7 +49,7 @@ t=$SECONDS rc=0
 fw_log=$VOUT/l3-model-fw.log
 rm -f "$fw_log"
 MODEL_PSP_OPTS="digest-log=$fw_log" QEMU_MODEL=1 \
-	KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=rmp_live l2.unload" \
+	KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=snp_rmp_live l2.unload" \
 	"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
 console=$(console_text "$log_file")
@@ -59,9 +59,9 @@ if ! dmesg_done "$console"; then
 fi
 result PASS L3 model:boot "$((SECONDS - t)) s to boot and power off"
 
-# The kernel's own SNP lines, from before the rmp_live KUnit suite, which
+# The kernel's own SNP lines, from before the snp_rmp_live KUnit suite, which
 # provokes RMPUPDATE failures and a leaked page on purpose.
-sed '/# Subtest: rmp_live/,$d' "$console" >"$console.boot"
+sed '/# Subtest: snp_rmp_live/,$d' "$console" >"$console.boot"
 snp=$(snp_lines "$console.boot" | grep '^SEV-SNP:' || true)
 if [ "$(printf '%s\n' "$snp" | wc -l)" = 1 ] &&
 	[[ "$snp" =~ ^SEV-SNP:\ host\ support\ enabled:\ RMP\ table\ 0x[0-9a-f]+-0x[0-9a-f]+\ covers\ 2048\ MiB$ ]]; then
@@ -93,9 +93,9 @@ else
 	result FAIL L3 model:kvm-sev "kvm_amd did not enable SEV and SEV-ES on the model, log: $console"
 fi
 
-# The rmp_live KUnit cases, from the KTAP in the dmesg dump; a skipped
+# The snp_rmp_live KUnit cases, from the KTAP in the dmesg dump; a skipped
 # case fails: the model is an SNP host.
-ktap_results L3 --subtest rmp_live --prefix model:rmp-live: --name model:rmp-live \
+ktap_results L3 --subtest snp_rmp_live --prefix model:rmp-live: --name model:rmp-live \
 	--skip-is-fail "skipped on the model" "$VOUT/l3-model-dmesg.txt"
 
 # The nested-SVM selftests, as the init reports them; skipped is failed.
@@ -126,7 +126,7 @@ else
 fi
 
 # At the end the init unloaded kvm_amd and unbound the PSP from ccp: our
-# driver shut legacy SEV and SNP down and took its pages back (rmp_live
+# driver shut legacy SEV and SNP down and took its pages back (snp_rmp_live
 # leaked one page on purpose before; no more may follow), the IOMMU's
 # logs too, which the firmware had taken at SNP_INIT (its log says how
 # many pages).
