@@ -108,52 +108,63 @@ if [ "$mode" = --build-full ]; then
 fi
 
 # build_changed: the proof that make check gives. A patch can break the
-# build only through the files it changes, since every patch before it
-# built. So, walking the series in order in one object tree:
-#  - a patch that changes no build input (documentation text, the KVM
-#    selftests, the Kconfig fragments under arch/x86/configs/, which a
-#    build with a given .config never reads) is not built;
-#  - any other patch is built incrementally with "vmlinux modules": kbuild
+# build only through the files it changes. The walk goes backwards from
+# the tip, whose tree is the assembled one (the same tree hash, checked
+# above) that make has just built in full, bzImage included: the scratch
+# tree starts from a copy of make's object tree, with every source file
+# dated in the past so that those objects count as up to date. Then, for
+# each earlier patch state, newest first:
+#  - a state whose patch changes no build input (documentation text, the
+#    KVM selftests, the Kconfig fragments under arch/x86/configs/, which a
+#    build with a given .config never reads) builds exactly as the state
+#    before it, which the walk also proves (or which is the base);
+#  - any other state is checked out (only the files that differ get new
+#    dates) and built incrementally with "vmlinux modules": kbuild
 #    recompiles every object that includes a changed file (its .cmd
 #    dependency lists cover headers), re-runs Kconfig on changed Kconfig
 #    files, relinks vmlinux (undefined symbols, objtool) and runs modpost
-#    over all modules (missing exports, section mismatches);
-#  - the last patch gives the assembled tree itself (the same tree hash,
-#    checked above), which make built in full, bzImage included.
-# bzImage adds only arch/x86/boot/ to vmlinux; it is built at every patch
-# that changes a file that tree uses (its objects' .cmd files say which).
-# A patch's tree that was proven before with the same config and compiler
-# is not built again: the stamp records tree, config and gcc version.
+#    over all modules (missing exports, section mismatches). bzImage adds
+#    arch/x86/boot/ to vmlinux; it is built when a changed file is an
+#    input of that tree (its objects' .cmd files say which).
+# Going backwards saves the full build a forward walk needs at its first
+# patch. A state proven before with the same config and compiler is not
+# built again: the stamp records tree, config and gcc version.
 stamps=$CACHE/series-built
 mkdir -p "$stamps" 2>/dev/null || stamps=$OUT/series-built
 cfg=$( (sha256sum <"$OBJ/.config"; gcc --version | head -n 1) | sha256sum | cut -c1-16)
-built=0 skipped=0 proven=0
-for i in "${!commits[@]}"; do
-	c=${commits[$i]} k=$((i + 1))
+tip=${commits[$((n - 1))]}
+[ "$(git -C "$scratch" rev-parse "$tip^{tree}")" = "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" ] ||
+	die "the scratch tree's tip is not the assembled tree"
+[ -f "$OBJ/vmlinux" ] || die "make has not built the assembled tree in $OBJ"
+built=0 skipped=0 proven=0 cur=""
+for ((k = n - 1; k >= 1; k--)); do
+	c=${commits[$((k - 1))]}
 	subj=$(git -C "$scratch" log -1 --format=%s "$c")
-	tree=$(git -C "$scratch" rev-parse "$c^{tree}")
-	if [ "$k" -eq "$n" ]; then
-		log "series: patch $k/$n is the assembled tree, built in full by make"
-		continue
-	fi
-	if [ -f "$stamps/$tree-$cfg" ]; then
+	stamp=$stamps/$(git -C "$scratch" rev-parse "$c^{tree}")-$cfg
+	if [ -f "$stamp" ]; then
 		proven=$((proven + 1))
 		continue
 	fi
-	mapfile -t files < <(git -C "$scratch" diff --name-only "$c^" "$c")
-	inputs=$(printf '%s\n' "${files[@]}" |
+	inputs=$(git -C "$scratch" diff --name-only "$c^" "$c" |
 		grep -Ev '^(Documentation/.*\.(rst|txt)|tools/testing/selftests/.*|arch/x86/configs/.*\.config|MAINTAINERS)$' || true)
 	if [ -z "$inputs" ]; then
 		log "series: patch $k/$n changes no build input: $subj"
 		skipped=$((skipped + 1))
-		touch "$stamps/$tree-$cfg"
+		touch "$stamp"
 		continue
 	fi
+	if [ -z "$cur" ]; then
+		log "series: the scratch tree starts from make's objects of patch $n/$n"
+		git -C "$scratch" checkout -q --detach "$tip"
+		(cd "$scratch" && git ls-files -z | xargs -0 touch -h -d @946684800)
+		rm -rf "$scratch/obj"
+		cp -a "$OBJ" "$scratch/obj"
+		cur=$tip
+	fi
 	targets=(vmlinux modules)
-	# arch/x86/boot's objects list their inputs in .cmd files; without
-	# them yet (a first build), build bzImage to be safe.
 	boot_deps=$(find "$scratch/obj/arch/x86/boot" -name '.*.cmd' -exec cat {} + 2>/dev/null || true)
-	if [ -z "$boot_deps" ] || grep -qFf <(printf '%s\n' "$inputs") <<<"$boot_deps"; then
+	if [ -z "$boot_deps" ] ||
+		grep -qFf <(git -C "$scratch" diff --name-only "$c" "$cur") <<<"$boot_deps"; then
 		targets=(bzImage modules)
 	fi
 	log "series: building patch $k/$n (${targets[*]}): $subj"
@@ -161,7 +172,8 @@ for i in "${!commits[@]}"; do
 		grep -E 'error|Error' "$OUT/series-build.log" | head -n 20 >&2
 		die "patch $k/$n ($subj) does not build, log: $OUT/series-build.log"
 	fi
+	cur=$c
 	built=$((built + 1))
-	touch "$stamps/$tree-$cfg"
+	touch "$stamp"
 done
-log "series: $built patches built, $skipped change no build input, $proven proven before with this config; the last is make's own build"
+log "series: $built patch states built, $skipped change no build input, $proven proven before with this config; the last is make's own build"
