@@ -58,7 +58,7 @@ repin:
 	$(BIN)/repin.sh
 
 clean:
-	rm -rf out/linux/obj out/linux/obj-* out/series-check/obj out/modules* out/selftests-kvm out/l2-* out/l3-* out/kunit* out/results.txt out/timings.txt out/debug
+	rm -rf out/linux/obj out/linux/obj-* out/series-check/obj out/modules* out/selftests-kvm out/l2-* out/l3-* out/kunit* out/results.txt out/timings.txt out/run-* out/debug
 
 distclean:
 	rm -rf out

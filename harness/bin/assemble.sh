@@ -31,16 +31,8 @@ fi
 
 cd "$SRC"
 git rev-parse -q --verify base >/dev/null || die "$SRC has no base tag; run 'make distclean'"
-for d in rebase-merge rebase-apply; do
-	[ ! -e ".git/$d" ] || die "$SRC is in the middle of a rebase or git am;" \
-		"finish it (or abort it), run 'make refresh-patches', then make again."
-done
-if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-	git status --short --untracked-files=no | head -n 20 >&2
-	die "$SRC has uncommitted edits to tracked files. Commit them there and" \
-		"run 'make refresh-patches' (see CONTRIBUTING.md), or drop them with" \
-		"'git -C $SRC checkout -- .', then run make again."
-fi
+src_settled "Commit them there and run 'make refresh-patches' (see CONTRIBUTING.md)," \
+	"or drop them with 'git -C $SRC checkout -- .', then run make again."
 
 mapfile -t patches < <(series_patches)
 [ ${#patches[@]} -gt 0 ] || die "$series lists no patch"

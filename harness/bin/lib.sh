@@ -66,6 +66,21 @@ series_patches() {
 		"$TOP/patches/series"
 }
 
+# src_settled ADVICE...: die unless $SRC is free of work in progress (a
+# rebase or git am under way, uncommitted edits to tracked files); ADVICE
+# says what to do about edits.
+src_settled() {
+	local d
+	for d in rebase-merge rebase-apply; do
+		[ ! -e "$SRC/.git/$d" ] || die "$SRC is in the middle of a rebase or git am;" \
+			"finish it (or abort it), run 'make refresh-patches', then make again."
+	done
+	if [ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]; then
+		git -C "$SRC" status --short --untracked-files=no | head -n 20 >&2
+		die "$SRC has uncommitted edits to tracked files." "$@"
+	fi
+}
+
 # render_patch COMMIT: a commit of $SRC as the file patches/ keeps for it.
 # The options are pinned so that the text depends on the commit alone, not
 # on the user's git configuration; --zero-commit keeps a rebase from

@@ -14,11 +14,7 @@
 
 series=$TOP/patches/series
 cd "$SRC"
-[ -z "$(git status --porcelain --untracked-files=no)" ] ||
-	die "commit your edits in $SRC first (git commit, or --fixup plus rebase --autosquash)"
-for d in rebase-merge rebase-apply; do
-	[ ! -e ".git/$d" ] || die "$SRC is in the middle of a rebase or git am; finish it first"
-done
+src_settled "Commit them there first (git commit, or --fixup plus rebase --autosquash)."
 
 mapfile -t old < <(series_patches)
 # prefix_of SUBJECT: the subsystem prefix of a subject, "crypto: ccp:" of

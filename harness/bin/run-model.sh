@@ -8,8 +8,8 @@
 kernel=$OBJ/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel at $kernel; run 'make${VARIANT:+ VARIANT=$VARIANT}' first"
 [ -d "$MODULES/lib/modules" ] || die "no modules in $MODULES; run 'make${VARIANT:+ VARIANT=$VARIANT}' first"
-root=$OUT/run-root${VARIANT:+-$VARIANT}
-initrd=$OUT/run-initramfs${VARIANT:+-$VARIANT}.cpio.gz
+root=$VOUT/run-root
+initrd=$VOUT/run-initramfs.cpio.gz
 rm -rf "$root"
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib,tests}
 cp /bin/busybox "$root/bin/busybox"

@@ -91,11 +91,11 @@ build_at() {
 	git -C "$scratch" checkout -q --detach "$c"
 	make -C "$scratch" O=obj ARCH=x86_64 -j"$JOBS" olddefconfig "$@" >"$OUT/series-build.log" 2>&1
 }
-mkdir -p "$scratch/obj"
-cp "$OBJ/.config" "$scratch/obj/.config"
 mapfile -t commits < <(git -C "$scratch" rev-list --reverse base..HEAD)
 
 if [ "$mode" = --build-full ]; then
+	mkdir -p "$scratch/obj"
+	cp "$OBJ/.config" "$scratch/obj/.config"
 	for i in "${!commits[@]}"; do
 		subj=$(git -C "$scratch" log -1 --format=%s "${commits[$i]}")
 		log "series: building patch $((i + 1))/$n in full: $subj"
