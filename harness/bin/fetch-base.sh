@@ -3,38 +3,7 @@
 # repository of the pristine tree (commit tagged "base") in the cache.
 . "$(dirname "$0")/lib.sh"
 
-deb_dir=$CACHE/debs
-deb=$deb_dir/${BASE_PACKAGE}_${BASE_VERSION}_all.deb
 base_git=$CACHE/base-$BASE_VERSION.git
-
-fetch_deb() {
-	local tmp
-	mkdir -p "$deb_dir"
-	tmp=$(mktemp -d "$deb_dir/dl.XXXXXX")
-	if ! (cd "$tmp" && apt-get download -q "$BASE_PACKAGE=$BASE_VERSION" >/dev/null 2>"$tmp/err"); then
-		# The package lists may just be stale: refresh once and retry.
-		if [ "$(id -u)" = 0 ]; then
-			apt-get update -q >/dev/null 2>&1 || true
-		fi
-		if ! (cd "$tmp" && apt-get download -q "$BASE_PACKAGE=$BASE_VERSION" >/dev/null 2>"$tmp/err"); then
-			cat "$tmp/err" >&2
-			rm -rf "$tmp"
-			die "pinned base $BASE_PACKAGE $BASE_VERSION is not in the archive any more;" \
-				"newest available: $(newest_base_version || echo unknown)." \
-				"Re-pin with 'make repin', check the series still applies, and commit harness/base.env."
-		fi
-	fi
-	mv "$tmp"/*.deb "$deb"
-	rm -rf "$tmp"
-}
-
-verify_deb() {
-	local sum
-	sum=$(sha256sum "$deb" | cut -d' ' -f1)
-	[ "$sum" = "$BASE_SHA256" ] && return 0
-	rm -f "$deb"
-	die "checksum mismatch for $BASE_PACKAGE $BASE_VERSION: got $sum, pinned $BASE_SHA256"
-}
 
 make_base_git() {
 	local tmp
@@ -66,8 +35,8 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock 9
 if [ ! -d "$base_git" ]; then
-	[ -f "$deb" ] || fetch_deb
-	verify_deb
+	deb=$(fetch_pinned "$CACHE/debs" "$BASE_PACKAGE" "$BASE_VERSION" "$BASE_SHA256" \
+		"$(newest_version "$BASE_PACKAGE")") || exit 1
 	make_base_git
 fi
 echo "$base_git"

@@ -7,6 +7,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HARNESS=$TOP/harness
 # shellcheck source=../base.env
 . "$HARNESS/base.env"
+# shellcheck source=../pins.env
+. "$HARNESS/pins.env"
 
 # Build products live in the clone (ignored by git); downloads and compiler
 # caches live outside it so that a fresh clone builds quickly, but nothing
@@ -16,7 +18,11 @@ CACHE=${SNP_CACHE:-/var/cache/sev-snp-6.1}
 SRC=$OUT/linux
 # The object tree is a subdirectory of the source tree: kbuild then uses
 # relative paths, so ccache hits survive a move to another clone.
-# VARIANT=debug builds the lockdep/KASAN kernel in a tree of its own.
+# The kernel every test level boots has the debug options of
+# harness/configs/debug.config (lockdep, KASAN, kmemleak, ...).
+# VARIANT=nodebug is the same kernel without them, in a tree of its own:
+# the per-patch build proof and L0's W=1 builds use it, and
+# `make VARIANT=nodebug check` boots it, for timings.
 VARIANT=${VARIANT:-}
 OBJ_NAME=obj${VARIANT:+-$VARIANT}
 OBJ=$SRC/$OBJ_NAME
@@ -49,6 +55,24 @@ die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 DMESG_BAD='WARNING:|BUG:|Oops|general protection fault|Kernel panic|kernel BUG|'
 DMESG_BAD+='possible circular locking|possible recursive locking|inconsistent lock state|'
 DMESG_BAD+='suspicious RCU usage|UBSAN:|KASAN:|Call Trace:'
+
+# dmesg_bad FILE: the lines of FILE (a console log or a dmesg) that match
+# DMESG_BAD, less the reports harness/dmesg-accepted.txt accepts: a report
+# whose first line matches an accepted pattern is dropped with the lines
+# after it, up to the end of its stack trace ("</TASK>" or "---[ end
+# trace"). Like grep, it succeeds when it printed a line and fails when
+# nothing is left: if bad=$(dmesg_bad F); then <report bad>; fi.
+dmesg_bad() {
+	local out
+	out=$(awk -v bad="$DMESG_BAD" '
+		FNR == NR { if ($0 !~ /^[[:space:]]*(#|$)/) { split($0, f, "\t"); acc[f[1]] = 1 }; next }
+		skip { if ($0 ~ /<\/TASK>|---\[ end trace/) skip = 0; next }
+		{ for (p in acc) if ($0 ~ p) { skip = 1; next } }
+		$0 ~ bad { print }
+	' "$HARNESS/dmesg-accepted.txt" "$1")
+	[ -n "$out" ] || return 1
+	printf '%s\n' "$out"
+}
 
 # result STATUS LEVEL NAME [DETAIL]: one line per test, also kept in $RESULTS
 # for the summary that make check prints last.
@@ -99,9 +123,48 @@ patch_name() {
 	printf '%s.patch\n' "$(git -C "$SRC" log -1 --format=%f "$1")"
 }
 
-# newest_base_version: the newest $BASE_PACKAGE the configured archives offer.
-newest_base_version() {
-	apt-cache madison "$BASE_PACKAGE" 2>/dev/null | awk '{print $3}' | sort -V | tail -n 1
+# newest_version PACKAGE: the newest version of PACKAGE the archives offer.
+newest_version() {
+	apt-cache madison "$1" 2>/dev/null | awk '{print $3}' | sort -V | tail -n 1
+}
+
+# newest_stock_package: the linux-image package that Debian's
+# linux-image-6.12-amd64 meta-package depends on today.
+newest_stock_package() {
+	apt-cache depends linux-image-6.12-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1
+}
+
+# fetch_pinned DIR PACKAGE VERSION SHA256 NEWEST: the path of PACKAGE's
+# .deb at VERSION in DIR, downloaded with apt-get when it is not there and
+# checked against SHA256. When the archive no longer has it, dies saying so
+# and naming NEWEST (what to re-pin to).
+fetch_pinned() {
+	local dir=$1 pkg=$2 ver=$3 sha=$4 newest=$5 deb tmp
+	deb=$(find "$dir" -maxdepth 1 -name "${pkg}_${ver/:/%3a}_*.deb" 2>/dev/null | head -n 1 || true)
+	if [ -z "$deb" ] || [ ! -f "$deb" ] || [ "$(sha256sum <"$deb" | cut -d' ' -f1)" != "$sha" ]; then
+		mkdir -p "$dir"
+		tmp=$(mktemp -d "$dir/dl.XXXXXX")
+		if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>"$tmp/err"); then
+			# The package lists may just be stale: refresh once and retry.
+			[ "$(id -u)" = 0 ] && { apt-get update -q >/dev/null 2>&1 || true; }
+			if ! (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>"$tmp/err"); then
+				cat "$tmp/err" >&2
+				rm -rf "$tmp"
+				die "pinned $pkg $ver is not in the archive any more;" \
+					"newest available: ${newest:-unknown}." \
+					"Re-pin with 'make repin' and commit the new pin."
+			fi
+		fi
+		deb=$dir/$(basename "$tmp"/*.deb)
+		mv "$tmp"/*.deb "$deb"
+		rm -rf "$tmp"
+		[ "$(sha256sum <"$deb" | cut -d' ' -f1)" = "$sha" ] || {
+			rm -f "$deb"
+			die "checksum mismatch for $pkg $ver: the archive's file is not the pinned $sha"
+		}
+	fi
+	echo "$deb"
 }
 
 kmake() {

@@ -1,48 +1,31 @@
 #!/usr/bin/env bash
-# Fetch and unpack Debian's stock linux-image 6.12 for L3: the package the
-# linux-image-6.12-amd64 meta-package depends on, with apt-get download into
-# a cache outside the clone (SNP_STOCK_CACHE, /var/cache/snp-stock-6.12),
-# checked against the SHA-256 apt lists, unpacked into out/stock-6.12/ with
+# Fetch and unpack Debian's stock linux-image 6.12 for L3: the package and
+# version pinned in harness/pins.env, with apt-get download into a cache
+# outside the clone (SNP_STOCK_CACHE, /var/cache/snp-stock-6.12), checked
+# against the pinned SHA-256, unpacked into out/stock-6.12/ with
 # a modules.dep from depmod. Prints "PACKAGE VERSION HOW KERNEL-RELEASE"
 # (HOW: cached or downloaded). On failure prints why on standard error and
 # exits 1, or 2 when the download itself failed (no archive to reach).
 . "$(dirname "$0")/lib.sh"
 
-meta=linux-image-6.12-amd64
 stock=$OUT/stock-6.12
 stock_cache=${SNP_STOCK_CACHE:-/var/cache/snp-stock-6.12}
 fail() { printf '%s\n' "$2" >&2; exit "$1"; }
 
 mkdir -p "$OUT"
-pkg=$(apt-cache depends "$meta" 2>/dev/null |
-	sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1 || true)
-[ -n "$pkg" ] || fail 1 "apt-cache does not know $meta (bookworm-security missing from the apt sources?)"
-show=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null || true)
-ver=$(awk '$1 == "Version:" { print $2; exit }' <<<"$show")
-sha=$(awk '$1 == "SHA256:" { print $2; exit }' <<<"$show")
-if [ -z "$ver" ] || [ -z "$sha" ]; then
-	fail 1 "apt-cache show $pkg gives no version or SHA256"
-fi
 mkdir -p "$stock_cache" 2>/dev/null || stock_cache=$OUT/stock-6.12-cache
-mkdir -p "$stock_cache"
-deb=$stock_cache/${pkg}_${ver/:/%3a}_amd64.deb
+pkg=$STOCK_PACKAGE ver=$STOCK_VERSION sha=$STOCK_SHA256
 how=cached
-if [ ! -f "$deb" ] || [ "$(sha256sum <"$deb" | cut -d' ' -f1)" != "$sha" ]; then
-	how=downloaded
-	rm -f "$deb"
-	log "fetching $pkg $ver into $stock_cache"
-	if ! (cd "$stock_cache" && apt-get download "$pkg=$ver") \
-		>"$OUT/l3-stock-fetch.log" 2>&1 || [ ! -f "$deb" ]; then
-		why=$(grep -m1 '^E:' "$OUT/l3-stock-fetch.log" || tail -n 1 "$OUT/l3-stock-fetch.log")
-		fail 2 "apt-get download $pkg=$ver failed: ${why:-no output}"
-	fi
-	if [ "$(sha256sum <"$deb" | cut -d' ' -f1)" != "$sha" ]; then
-		fail 1 "$deb does not have the SHA256 apt lists"
-	fi
-	# Older builds of the package are of no further use.
-	find "$stock_cache" -maxdepth 1 -name 'linux-image-6.12.*_amd64.deb' \
-		! -name "$(basename "$deb")" -delete
-fi
+[ -n "$(find "$stock_cache" -maxdepth 1 -name "${pkg}_*.deb" 2>/dev/null)" ] || how=downloaded
+deb=$(fetch_pinned "$stock_cache" "$pkg" "$ver" "$sha" \
+	"$(newest_stock_package) $(newest_version "$(newest_stock_package)")" 2>"$OUT/l3-stock-fetch.log") || {
+	why=$(sed -n 's/^ERROR: //p' "$OUT/l3-stock-fetch.log" | tail -n 1)
+	# A pin the archive dropped fails; an archive out of reach skips.
+	grep -q 'not in the archive any more\|checksum mismatch' "$OUT/l3-stock-fetch.log" && fail 1 "$why"
+	fail 2 "${why:-fetching $pkg $ver failed}: $(grep -m1 '^E:' "$OUT/l3-stock-fetch.log" || true)"
+}
+# Other builds of the package are of no further use.
+find "$stock_cache" -maxdepth 1 -name 'linux-image-6.12.*.deb' ! -name "$(basename "$deb")" -delete
 
 # Unpack once per package file; Debian's package has no modules.dep (its
 # postinst runs depmod), so depmod makes one for the unpacked tree.
