@@ -7,9 +7,9 @@
 "$HARNESS/bin/assemble.sh"
 "$HARNESS/bin/config.sh"
 log "building bzImage and modules (make -j$JOBS)"
-if ! kmake -j"$JOBS" bzImage modules >"$OUT/build.log" 2>&1; then
-	grep -E 'error|Error' "$OUT/build.log" | head -n 30 >&2
-	die "kernel build failed, full log: $OUT/build.log"
+if ! kmake -j"$JOBS" bzImage modules >"$VOUT/build.log" 2>&1; then
+	grep -E 'error|Error' "$VOUT/build.log" | head -n 30 >&2
+	die "kernel build failed, full log: $VOUT/build.log"
 fi
 rm -rf "$MODULES"
 kmake -s INSTALL_MOD_PATH="$MODULES" modules_install >/dev/null

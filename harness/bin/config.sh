@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make out/linux/obj/.config: allnoconfig plus the fragments named in
-# harness/configs/test-kernel.list (and debug.config when VARIANT=debug).
+# harness/configs/test-kernel.list, then debug.config unless VARIANT=nodebug.
 # Fails, naming the option, when a fragment asks for something Kconfig drops.
 . "$(dirname "$0")/lib.sh"
 
@@ -9,9 +9,9 @@ while read -r f; do
 	case "$f" in ''|'#'*) continue ;; harness/*) frags+=("$TOP/$f") ;; *) frags+=("$SRC/$f") ;; esac
 done <"$HARNESS/configs/test-kernel.list"
 case "$VARIANT" in
-'') ;;
-debug) frags+=("$HARNESS/configs/debug.config") ;;
-*) die "unknown VARIANT=$VARIANT (known: debug)" ;;
+'') frags+=("$HARNESS/configs/debug.config") ;;
+nodebug) ;;
+*) die "unknown VARIANT=$VARIANT (known: nodebug)" ;;
 esac
 for f in "${frags[@]}"; do [ -f "$f" ] || die "config fragment $f is missing"; done
 

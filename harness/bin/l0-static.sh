@@ -114,17 +114,23 @@ dir_enabled() {
 	return 0
 }
 
-# w1_build OBJDIR NAME SPARSE: configure OBJDIR from the test kernel's
-# config with the options given after it turned off, then build each
-# directory with W=1 (and sparse when SPARSE is 1).
+# The W=1 builds start from the test kernel's config without the debug
+# options (VARIANT=nodebug, as the per-patch build proof): KASAN's
+# instrumentation only makes them slower.
+VARIANT=nodebug "$HARNESS/bin/config.sh"
+nodebug_config=$SRC/obj-nodebug/.config
+
+# w1_build OBJDIR NAME SPARSE: configure OBJDIR from that config with the
+# options given after it turned off, then build each directory with W=1
+# (and sparse when SPARSE is 1).
 w1_build() {
 	local objdir=$1 label=$2 sparse=$3 o d rc ours
 	shift 3
 	local dir=$SRC/$objdir
 	mkdir -p "$dir"
-	if ! cmp -s "$OBJ/.config" "$dir/.config.src" || ! [ -f "$dir/.config" ]; then
-		cp "$OBJ/.config" "$dir/.config"
-		cp "$OBJ/.config" "$dir/.config.src"
+	if ! cmp -s "$nodebug_config" "$dir/.config.src" || ! [ -f "$dir/.config" ]; then
+		cp "$nodebug_config" "$dir/.config"
+		cp "$nodebug_config" "$dir/.config.src"
 		# Upstream KVM is not W=1 clean; see warnings as warnings and keep ours.
 		"$SRC/scripts/config" --file "$dir/.config" --disable KVM_WERROR --disable WERROR
 		for o in "$@"; do "$SRC/scripts/config" --file "$dir/.config" --disable "$o"; done

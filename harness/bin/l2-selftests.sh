@@ -11,7 +11,10 @@ log_file=$VOUT/l2-console.log
 runlist=$VOUT/l2-run.list
 modellist=$VOUT/l2-model.list
 
-grep -E '^run ' "$list" | cut -d' ' -f2- >"$runlist"
+{
+	grep -E '^(run|clock) ' "$list" | cut -d' ' -f2-
+	[ "$VARIANT" != nodebug ] || grep -E '^nodebug ' "$list" | cut -d' ' -f2,3
+} >"$runlist"
 grep -E '^model ' "$list" | cut -d' ' -f2- >"$modellist" || true
 
 # --- build ----------------------------------------------------------------
@@ -64,6 +67,9 @@ done <"$modellist"
 grep -E '^known ' "$list" | while read -r _ name why; do
 	result SKIP L2 "selftest:$name" "not run: $why"
 done
+[ "$VARIANT" = nodebug ] || grep -E '^nodebug ' "$list" | while read -r _ name _ why; do
+	result SKIP L2 "selftest:$name" "not run on the debug kernel: $why"
+done
 
 # --- leaks ------------------------------------------------------------------
 # When the guest got that far.
@@ -73,7 +79,7 @@ ktap_results L2 --match kmemleak --prefix leaks:kmemleak "$console"
 # Everything the kernel printed, from the serial console and the final dump.
 if ! dmesg_done "$console"; then
 	result FAIL L2 dmesg "the guest did not finish (qemu rc=$rc); see $console"
-elif bad=$(grep -E "$DMESG_BAD" "$console"); then
+elif bad=$(dmesg_bad "$console"); then
 	printf '%s\n' "$bad" | head -n 20 | sed 's/^/    /' >&2
 	result FAIL L2 dmesg "kernel warnings or oopses in the guest, log: $console"
 else

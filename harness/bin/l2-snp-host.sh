@@ -46,7 +46,7 @@ boot() {
 		"$log_file" "${L2_TIMEOUT:-600}" || rc=$?
 	log_file=$(console_text "$log_file")
 	check "$name" "$log_file" "$want"
-	if grep -E "$DMESG_BAD" "$log_file" >&2; then
+	if dmesg_bad "$log_file" >&2; then
 		result FAIL L2 "snp-host:$name-dmesg" "kernel warnings or oopses (qemu rc=$rc), log: $log_file"
 	else
 		result PASS L2 "snp-host:$name-dmesg" "no WARN, BUG, oops or lockdep report"

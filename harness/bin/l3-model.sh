@@ -77,7 +77,7 @@ parsed=$(ktap --all "$console")
 ktap_results L3 --match debugfs- --prefix model:debugfs- --expect status \
 	--expect rmp-entry --missing "not checked, log: $console" "$console"
 
-if grep -E "$DMESG_BAD" "$console" >&2; then
+if dmesg_bad "$console" >&2; then
 	result FAIL L3 model:dmesg "kernel warnings or oopses, log: $console"
 else
 	result PASS L3 model:dmesg "no WARN, BUG, oops or lockdep report"
@@ -166,7 +166,7 @@ st=$(ktap_get "$fi_ktap" snp-platform-status:SNP_PLATFORM_STATUS)
 if [ -n "$err" ] && [[ "$err" == *"status 0x26"* ]] &&
 	grep -q -E '^ccp [0-9a-f:.]+: SEV API:' <<<"$fi_dmesg" &&
 	[ "${st%%$'\t'*}" = PASS ] && [[ " ${st#*$'\t'} " =~ \ state\ 0\  ]] &&
-	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	! dmesg_bad "$fi_log" >/dev/null; then
 	st="SNP_PLATFORM_STATUS ${st#*$'\t'}"
 	result PASS L3 model:psp-init-failure "${err#ccp * }; $st"
 else
@@ -181,7 +181,7 @@ st=$(ktap_get "$fi_ktap" snp-platform-status:SNP_PLATFORM_STATUS)
 leak=$(grep -m1 -E '^SEV-SNP: leaked 1 page\(s\) at PFN 0x[0-9a-f]+, 1 in total$' <<<"$fi_dmesg" || true)
 if [ "${st%%$'\t'*}" = FAIL ] && [[ "$st" == *"errno 5 (Input/output error)"* ]] && [ -n "$leak" ] &&
 	[ "$(ktap_get "$fi_ktap" snp-platform-status)" = $'FAIL\texit=1' ] &&
-	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	! dmesg_bad "$fi_log" >/dev/null; then
 	result PASS L3 model:psp-reclaim-failure "${st#*$'\t'}; $leak"
 else
 	result FAIL L3 model:psp-reclaim-failure "${st:-no status line}; ${leak:-no leak report} (qemu rc=$rc), log: $fi_log"
@@ -192,7 +192,7 @@ fi
 fi_boot dfflush fail-cmd=0x86,fail-status=0xf,fail-count=1
 down=$(grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' <<<"$fi_dmesg" || true)
 if [ -n "$down" ] && ! grep -q 'SNP_SHUTDOWN_EX failed' <<<"$fi_dmesg" &&
-	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	! dmesg_bad "$fi_log" >/dev/null; then
 	result PASS L3 model:psp-shutdown-dfflush-retry "${down#ccp * } after DFFLUSH_REQUIRED"
 else
 	result FAIL L3 model:psp-shutdown-dfflush-retry "${down:-no 'firmware shut down' line} (qemu rc=$rc), log: $fi_log"
@@ -204,7 +204,7 @@ fi_boot shutdownfail fail-cmd=0x86,fail-status=0x1,fail-count=1
 err=$(grep -m1 'SNP_SHUTDOWN_EX failed' <<<"$fi_dmesg" || true)
 if [ -n "$err" ] && grep -q 'the SNP firmware stays initialised' <<<"$fi_dmesg" &&
 	! grep -q 'SEV-SNP: firmware shut down' <<<"$fi_dmesg" &&
-	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	! dmesg_bad "$fi_log" >/dev/null; then
 	result PASS L3 model:psp-shutdown-failure "$err; the SNP firmware stays initialised"
 else
 	result FAIL L3 model:psp-shutdown-failure "${err:-no 'SNP_SHUTDOWN_EX failed' line} (qemu rc=$rc), log: $fi_log"
@@ -219,7 +219,7 @@ leaked_after=$(ktap_detail "$fi_ktap" snp-leaked-pages:after)
 err=$(grep -m1 'SNP_PAGE_RECLAIM of pfn' <<<"$fi_dmesg" || true)
 if [ -n "$err" ] && [ "$leaked_before" = "total: 0" ] && [ "$leaked_after" = "total: 1" ] &&
 	grep -q 'SEV-SNP: firmware shut down' <<<"$fi_dmesg" &&
-	! grep -qE "$DMESG_BAD" "$fi_log"; then
+	! dmesg_bad "$fi_log" >/dev/null; then
 	result PASS L3 model:psp-shutdown-reclaim-failure "${err#SEV-SNP: }; leaked pages ${leaked_before#total: } -> ${leaked_after#total: }; SNP shut down"
 else
 	result FAIL L3 model:psp-shutdown-reclaim-failure "${err:-no reclaim failure}; leaked ${leaked_before:-?} -> ${leaked_after:-?} (qemu rc=$rc), log: $fi_log"

@@ -13,6 +13,14 @@
 mode=${1:-}
 case "$mode" in '' | --build | --build-full) ;; *) die "usage: series.sh [--build|--build-full]" ;; esac
 
+# Every patch is built with the test kernel's config without the debug
+# options (VARIANT=nodebug): a build closer to a user's, and cheaper; the
+# full build of the tip it starts from is made here when it is not there.
+if [ -n "$mode" ] && [ "$VARIANT" != nodebug ]; then
+	VARIANT=nodebug "$HARNESS/bin/build.sh" || exit 1
+	VARIANT=nodebug exec "$0" "$@"
+fi
+
 base_git=$("$HARNESS/bin/fetch-base.sh")
 [ -d "$SRC/.git" ] || die "no assembled tree; run make first"
 dir=$OUT/series

@@ -1,0 +1,62 @@
+# shellcheck shell=dash
+# The KVM selftests runner of the initramfs inits (harness/l2/init,
+# harness/upstream/init), sourced by busybox sh as /lib/selftests.sh after
+# /lib/ktap.sh.
+#
+# run_selftests LIST: run each "NAME SECONDS [ARGS]" line of LIST as
+# /tests/NAME with that timeout and give one KTAP result
+# "selftests: kvm: NAME" each, as kselftest's runner.sh does, with the
+# test's output as diagnostics: exit status 4 is a skip (with the line that
+# says why), any other but 0 a failure (with the failed assertion that KVM
+# selftests print after their "Test Assertion Failure" banner).
+#
+# /tests/retry-once, when present, names tests that assert on how much
+# guest time passed; under TCG a preempted vCPU thread can fail them, so a
+# failure of one of them is followed by one more run and its result says
+# that the second run was needed and why the first failed.
+
+# selftest_once NAME SECONDS ARGS: one run; leaves /tmp/rc, /tmp/out and
+# /tmp/took (seconds).
+selftest_once() {
+	local t0
+	t0=$(date +%s)
+	# shellcheck disable=SC2086
+	{ timeout -s KILL "$2" "/tests/$1" $3 2>&1; echo $? >/tmp/rc; } </dev/null |
+		tee /tmp/out | ktap_diag
+	echo $(($(date +%s) - t0)) >/tmp/took
+}
+
+# selftest_failure: why the last run failed, in one line.
+selftest_failure() {
+	local what
+	what=$(grep -A1 'Test Assertion Failure' /tmp/out | sed -n 2p | xargs)
+	echo "exit code $(cat /tmp/rc)${what:+: $what}"
+}
+
+run_selftests() {
+	local name secs args first rc why
+	while read -r name secs args; do
+		selftest_once "$name" "$secs" "$args"
+		first=""
+		rc=$(cat /tmp/rc)
+		if [ "$rc" != 0 ] && [ "$rc" != 4 ] &&
+			grep -qx "$name" /tests/retry-once 2>/dev/null; then
+			first=$(selftest_failure)
+			echo "# $name failed ($first); running it once more"
+			selftest_once "$name" "$secs" "$args"
+			rc=$(cat /tmp/rc)
+		fi
+		case $rc in
+		0)
+			ktap_result ok "selftests: kvm: $name" \
+				"$(cat /tmp/took) s${first:+, on the 2nd run (1st: $first)}" ;;
+		4)
+			why=$(grep -iE 'skip|requir|not supported' /tmp/out | head -n 1 |
+				sed 's/^1\.\.0 # SKIP - //' | xargs)
+			ktap_result skip "selftests: kvm: $name" "${why:-the test skipped itself}" ;;
+		*)
+			ktap_result fail "selftests: kvm: $name" \
+				"$(selftest_failure)${first:+ (1st run: $first)}" ;;
+		esac
+	done <"$1"
+}
