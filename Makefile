@@ -3,7 +3,7 @@
 
 BIN := harness/bin
 
-.PHONY: all deps base assemble kernel series series-check check kunit l2 l3 model run static refresh-patches repin clean distclean
+.PHONY: all deps base assemble kernel series series-check check kunit l2 l3 upstream model run static refresh-patches repin clean distclean
 
 all: kernel
 
@@ -45,6 +45,8 @@ l3: kernel
 	$(BIN)/l3-model-unit.sh
 	$(BIN)/l3-model.sh
 	$(BIN)/l3-stock.sh
+upstream: kernel model
+	$(BIN)/upstream-selftests.sh
 
 # The SNP platform model (QEMU with our patches) in out/model, and the
 # test kernel booted on it with an interactive shell (Ctrl-A X quits).
@@ -58,7 +60,7 @@ repin:
 	$(BIN)/repin.sh
 
 clean:
-	rm -rf out/linux/obj out/linux/obj-* out/series-check/obj out/modules* out/selftests-kvm out/l2-* out/l3-* out/kunit* out/results.txt out/timings.txt out/run-* out/debug
+	rm -rf out/linux/obj out/linux/obj-* out/series-check/obj out/modules* out/selftests-kvm out/l2-* out/l3-* out/upstream-* out/kunit* out/nodebug out/results.txt out/timings.txt out/run-* out/debug
 
 distclean:
 	rm -rf out

@@ -78,3 +78,54 @@ ktap_get() {
 }
 ktap_status() { ktap_get "$1" "$2" | cut -f1; }
 ktap_detail() { ktap_get "$1" "$2" | cut -f2-; }
+
+# pack_modules MODDIR ROOT NAME...: the modules NAME... of the module tree
+# MODDIR (which has a modules.dep), each after what it needs, in the order
+# modprobe would load them, into ROOT/lib/modules/, and their load order
+# into ROOT/modules.load ("name path" lines, for insmod); a module built
+# into the kernel (modules.builtin) is left out. A modules.dep line
+# lists the users first, so dependencies are loaded from the last one.
+# Compressed modules are unpacked: busybox insmod takes plain .ko files.
+pack_modules() {
+	local moddir=$1 root=$2 m
+	shift 2
+	local -A packed=()
+	: >"$root/modules.load"
+	_pack_one() {
+		local file=$1 name plain
+		[ -z "${packed[$file]:-}" ] || return 0
+		packed[$file]=1
+		plain=${file%.xz}
+		plain=${plain%.zst}
+		plain=${plain%.gz}
+		mkdir -p "$root/lib/modules/$(dirname "$plain")"
+		case $file in
+		*.xz) xz -dc "$moddir/$file" ;;
+		*.zst) zstd -qdc "$moddir/$file" ;;
+		*.gz) gzip -dc "$moddir/$file" ;;
+		*) cat "$moddir/$file" ;;
+		esac >"$root/lib/modules/$plain"
+		name=$(basename "$plain" .ko)
+		printf '%s %s\n' "${name//-/_}" "$plain" >>"$root/modules.load"
+	}
+	for m in "$@"; do
+		local line deps i
+		line=$(awk -v want="${m//_/-}" '{
+			n = $1; sub(/:$/, "", n); sub(/.*\//, "", n)
+			sub(/\.ko(\.(xz|zst|gz))?$/, "", n); gsub(/_/, "-", n)
+			if (n == want) { print; exit }
+		}' "$moddir/modules.dep")
+		# Built in: nothing to load.
+		[ -n "$line" ] || ! grep -qE "/${m//[-_]/[-_]}\.ko\$" "$moddir/modules.builtin" 2>/dev/null ||
+			continue
+		if [ -z "$line" ]; then
+			echo "ERROR: $moddir has no module $m in modules.dep" >&2
+			return 1
+		fi
+		read -ra deps <<<"${line#*:}"
+		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
+			_pack_one "${deps[i]}"
+		done
+		_pack_one "${line%%:*}"
+	done
+}

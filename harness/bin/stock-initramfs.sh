@@ -49,45 +49,6 @@ elif ! "$py" "$tests_dir/make_id_block.py" --ld "$id_ld" --out "$root/id-block" 
 fi
 printf 'launch_cc=%q\nid_err=%q\n' "$launch_cc" "$id_err" >"$OUT/l3-stock.env"
 
-# add_module NAME: the module and, first, what it needs, in the order
-# modprobe would load them (the dependencies of a modules.dep line are
-# listed users first, so they are loaded from the last one). Compressed
-# modules are unpacked here: busybox insmod takes plain .ko files.
-declare -A packed=()
-: >"$root/modules.load"
-pack() {
-	local file=$1 name plain
-	[ -z "${packed[$file]:-}" ] || return 0
-	packed[$file]=1
-	plain=${file%.xz}
-	plain=${plain%.zst}
-	plain=${plain%.gz}
-	mkdir -p "$root/lib/modules/$(dirname "$plain")"
-	case $file in
-	*.xz) xz -dc "$moddir/$file" ;;
-	*.zst) zstd -qdc "$moddir/$file" ;;
-	*.gz) gzip -dc "$moddir/$file" ;;
-	*) cat "$moddir/$file" ;;
-	esac >"$root/lib/modules/$plain"
-	name=$(basename "$plain" .ko)
-	printf '%s %s\n' "${name//-/_}" "$plain" >>"$root/modules.load"
-}
-add_module() {
-	local line deps i
-	line=$(awk -v want="${1//_/-}" '{
-		n = $1; sub(/:$/, "", n); sub(/.*\//, "", n)
-		sub(/\.ko(\.(xz|zst|gz))?$/, "", n); gsub(/_/, "-", n)
-		if (n == want) { print; exit }
-	}' "$moddir/modules.dep")
-	[ -n "$line" ] || return 1
-	read -ra deps <<<"${line#*:}"
-	for ((i = ${#deps[@]} - 1; i >= 0; i--)); do
-		pack "${deps[i]}"
-	done
-	pack "${line%%:*}"
-}
-for m in ccp kvm kvm_amd msr; do
-	add_module "$m" || die "$kver has no module $m in modules.dep"
-done
+pack_modules "$moddir" "$root" ccp kvm kvm_amd msr || exit 1
 pack_initramfs "$root" "$OUT/l3-stock-initramfs.cpio.gz"
 log "stock initramfs: $(tr '\n' ' ' <"$root/modules.load")"
