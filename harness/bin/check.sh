@@ -42,16 +42,24 @@ stage() {
 
 # inputs_key: what every test level's results depend on: the content of
 # the clone (every file git does not ignore, committed or not), the kernel
-# the levels boot (bzImage, modules), the platform model's binary and the
-# variant. Computed after the build, so a rebuilt kernel changes it.
+# the levels boot (bzImage, modules), the platform model's binary, the
+# variant and the settings the scripts read from the environment, and the
+# Debian packages the levels run (QEMU, firmware, busybox, compiler, libc,
+# python). Computed after the build, so a rebuilt kernel changes it. Fails
+# when the clone's content cannot be read: then nothing is reused.
 inputs_key() {
 	local idx tree
 	idx=$(mktemp)
-	tree=$(cd "$TOP" && cp .git/index "$idx" 2>/dev/null; GIT_INDEX_FILE=$idx git add -A . &&
-		GIT_INDEX_FILE=$idx git write-tree)
 	rm -f "$idx"
+	tree=$(cd "$TOP" && { cp "$(git rev-parse --git-path index)" "$idx" 2>/dev/null || true; } &&
+		GIT_INDEX_FILE=$idx git add -A . && GIT_INDEX_FILE=$idx git write-tree) || tree=""
+	rm -f "$idx"
+	[ -n "$tree" ] || return 1
 	{
 		echo "$tree ${VARIANT:-default}"
+		env | grep -E '^(QEMU_|MODEL_|L[23]_TIMEOUT|UPSTREAM_|KERNEL_ARGS|JOBS)' | sort || true
+		dpkg-query -W -f '${Package} ${Version}\n' qemu-system-x86 qemu-system-data \
+			seabios busybox-static gcc libc6-dev python3 2>/dev/null || true
 		sha256sum "$OBJ/arch/x86/boot/bzImage" "$OUT/model/build/qemu-system-x86_64" 2>&1
 		(cd "$MODULES" 2>/dev/null && find . -type f -name '*.ko' -print0 | sort -z | xargs -0 -r sha256sum)
 	} | sha256sum | cut -c1-32
@@ -60,31 +68,34 @@ inputs_key() {
 # level NAME SCRIPT...: run one test level and record how long it took in
 # out/timings.txt (the README's budget table is made from these). A level
 # that boots kernels (REUSE=1 before the call) and whose last run had the
-# same inputs (inputs_key) and no failure is not run again in the same
+# same inputs (inputs_key), no failure and no skip for want of something
+# outside the clone (no_reuse in lib.sh) is not run again in the same
 # clone: its results are repeated, each marked as such; SNP_RERUN=1 runs
 # every level. A fresh clone (CI) always runs everything.
 level() {
 	local name=$1 t=$SECONDS key="" saved=$VOUT/reuse/$1 before when
 	shift
-	if [ "${REUSE:-}" = 1 ] && [ -z "${SNP_RERUN:-}" ]; then
-		key=$(inputs_key)
-		if [ "$(cat "$saved.key" 2>/dev/null)" = "$key" ] && [ -s "$saved.results" ] &&
+	if [ "${REUSE:-}" = 1 ]; then
+		mkdir -p "$VOUT/reuse"
+		key=$(inputs_key) || key=""
+		if [ -z "${SNP_RERUN:-}" ] && [ -n "$key" ] &&
+			[ "$(cat "$saved.key" 2>/dev/null)" = "$key" ] && [ -s "$saved.results" ] &&
 			! grep -q '^FAIL ' "$saved.results"; then
 			when=$(date -r "$saved.results" '+%Y-%m-%d %H:%M')
-			log "$name: same inputs as its run of $when, which passed; not run again (SNP_RERUN=1 runs it)"
+			log "$name: same inputs as its run of $when, which had no failure; not run again (SNP_RERUN=1 runs it)"
 			sed "s/\$/ [not run again: same inputs as the run of $when]/" "$saved.results" |
 				tee -a "$RESULTS"
 			printf '%s %d reused\n' "$name" "$((SECONDS - t))" >>"$VOUT/timings.txt"
 			return
 		fi
+		rm -f "$saved.key" "$VOUT/reuse/no-reuse"
 	fi
 	before=$(wc -l <"$RESULTS")
 	"$@"
 	printf '%s %d\n' "$name" "$((SECONDS - t))" >>"$VOUT/timings.txt"
 	log "$name took $((SECONDS - t)) s"
-	if [ -n "$key" ]; then
-		mkdir -p "$VOUT/reuse"
-		tail -n +"$((before + 1))" "$RESULTS" | sed 's/ \[not run again: .*\]$//' >"$saved.results"
+	if [ -n "$key" ] && [ ! -e "$VOUT/reuse/no-reuse" ]; then
+		tail -n +"$((before + 1))" "$RESULTS" >"$saved.results"
 		echo "$key" >"$saved.key"
 	fi
 }

@@ -20,7 +20,7 @@ cp -a "$MODULES/lib/modules" "$root/lib/"
 grep -Ev '^[[:space:]]*(#|$)' "$list" >"$root/tests/list"
 grep -Ev '^[[:space:]]*(#|$)' "${3:-/dev/null}" >"$root/tests/list.model" || true
 # The tests that get a second run after a failure (see the list's "clock").
-grep -E '^clock ' "$HARNESS/l2/kvm-selftests.list" | cut -d' ' -f2 >"$root/tests/retry-once"
+{ grep -E '^clock ' "$HARNESS/l2/kvm-selftests.list" || true; } | cut -d' ' -f2 >"$root/tests/retry-once"
 [ -z "${4:-}" ] || printf '%s\n' "$4" >"$root/tests/expect-snp-status"
 while read -r name _; do
 	mkdir -p "$root/tests/$(dirname "$name")"

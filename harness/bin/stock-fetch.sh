@@ -22,6 +22,7 @@ deb=$(fetch_pinned "$stock_cache" "$pkg" "$ver" "$sha" \
 	why=$(sed -n 's/^ERROR: //p' "$OUT/l3-stock-fetch.log" | tail -n 1)
 	# A pin the archive dropped fails; an archive out of reach skips.
 	grep -q 'not in the archive any more\|checksum mismatch' "$OUT/l3-stock-fetch.log" && fail 1 "$why"
+	no_reuse "the archive was out of reach"
 	fail 2 "${why:-fetching $pkg $ver failed}: $(grep -m1 '^E:' "$OUT/l3-stock-fetch.log" || true)"
 }
 # Other builds of the package are of no further use.
