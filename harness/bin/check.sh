@@ -9,7 +9,7 @@ mkdir -p "$OUT"
 : >"$RESULTS"
 t0=$(date +%s)
 summary() {
-	local p f s
+	local p f s r
 	p=$(grep -c '^PASS ' "$RESULTS" || true)
 	f=$(grep -c '^FAIL ' "$RESULTS" || true)
 	s=$(grep -c '^SKIP ' "$RESULTS" || true)
@@ -19,6 +19,8 @@ summary() {
 		grep '^FAIL ' "$RESULTS"
 	fi
 	log "make check took $(($(date +%s) - t0)) s"
+	r=$(grep -c ' \[not run again: same inputs as the run of [^]]*\]$' "$RESULTS" || true)
+	[ "$r" = 0 ] || echo "($r of these results are repeated from earlier runs with the same inputs; SNP_RERUN=1 runs them again)"
 	echo "$p passed, $f failed, $s skipped"
 	[ "$f" -eq 0 ]
 }
