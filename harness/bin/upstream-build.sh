@@ -46,7 +46,9 @@ fi
 [ "$(cat "$bins/.version" 2>/dev/null)" = "$UPSTREAM_VERSION" ] || rm -rf "$bins"
 mkdir -p "$bins"
 targets=()
-while read -r name _; do targets+=("$bins/$name"); done < <(grep -Ev '^[[:space:]]*(#|$)' \
+# The series/ entries are our own tests, built from the assembled tree by
+# upstream-selftests.sh.
+while read -r name _; do targets+=("$bins/$name"); done < <(grep -Ev '^[[:space:]]*(#|$|series/)' \
 	"$HARNESS/upstream/expected")
 log "building ${#targets[@]} of upstream 6.12's KVM selftests"
 if ! make -C "$tree/tools/testing/selftests/kvm" OUTPUT="$bins" \

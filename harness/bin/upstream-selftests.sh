@@ -2,6 +2,8 @@
 # The upstream level: upstream 6.12's own KVM selftests (upstream-build.sh)
 # on the SNP platform model, once on our kernel and once on Debian's stock
 # 6.12 (stock-fetch.sh), each result held against harness/upstream/expected.
+# The series' own uAPI tests listed there as series/NAME run the same way,
+# so that upstream's kernel answers them too.
 # One boot per kernel (harness/upstream/init); a kernel warning, oops or
 # lockdep/KASAN report in our kernel's boot fails the level, as in L2.
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +28,29 @@ if ! "$HARNESS/bin/upstream-build.sh" 2>"$VOUT/upstream-build.err"; then
 	skip_all stock-6.12 "not built"
 	exit 0
 fi
-result PASS upstream build "${#tests[@]} tests of $UPSTREAM_PACKAGE $UPSTREAM_VERSION, $((SECONDS - t)) s"
+n_series=$(printf '%s\n' "${tests[@]}" | grep -c '^series/' || true)
+result PASS upstream build "$((${#tests[@]} - n_series)) tests of $UPSTREAM_PACKAGE $UPSTREAM_VERSION, $((SECONDS - t)) s"
+
+# Our own uAPI tests (series/NAME: the series' selftest NAME), built as L2
+# builds them; the same binaries run on both kernels.
+series_bins=$OUT/selftests-kvm
+if [ "$n_series" != 0 ]; then
+	targets=()
+	for t in "${tests[@]}"; do
+		[[ $t == series/* ]] && targets+=("$series_bins/${t#series/}")
+	done
+	kmake -s headers_install >/dev/null
+	if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$series_bins" \
+		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS=-static \
+		-j"$JOBS" "${targets[@]}" >"$OUT/upstream-series-build.log" 2>&1; then
+		grep -E 'error' "$OUT/upstream-series-build.log" | head -n 20 >&2
+		result FAIL upstream series-build "log: $OUT/upstream-series-build.log"
+		skip_all ours "not built"
+		skip_all stock-6.12 "not built"
+		exit 0
+	fi
+	result PASS upstream series-build "$n_series of the series' own uAPI tests"
+fi
 if [ ! -x "$qemu" ]; then
 	result FAIL upstream model "no platform model at $qemu (model:build failed, or run make model)"
 	exit 0
@@ -44,7 +68,10 @@ initramfs() {
 	pack_modules "$1" "$root" ccp kvm kvm_amd || return 1
 	while read -r name secs _; do
 		mkdir -p "$root/tests/$(dirname "$name")"
-		strip -o "$root/tests/$name" "$bins/$name"
+		case $name in
+		series/*) strip -o "$root/tests/$name" "$series_bins/${name#series/}" ;;
+		*) strip -o "$root/tests/$name" "$bins/$name" ;;
+		esac
 		echo "$name $secs" >>"$root/tests/list"
 	done < <(grep -Ev '^[[:space:]]*(#|$)' "$expected")
 	pack_initramfs "$root" "$2"
