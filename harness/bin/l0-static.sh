@@ -156,7 +156,7 @@ w1_build() {
 			$([ "$sparse" = 1 ] && echo C=2) "$d/" >"$dir/log" 2>&1 || rc=$?
 		ours=$(python3 "$HARNESS/bin/added-lines.py" "$SRC" <"$dir/log")
 		if [ $rc -ne 0 ] && [ -z "$ours" ]; then
-			grep -E 'error' "$dir/log" | head -n 10 >&2
+			{ grep -E 'error' "$dir/log" || true; } | head -n 10 >&2
 			result FAIL L0 "$label:$d/" "build failed (make rc=$rc), log: $dir/log"
 		elif [ -n "$ours" ]; then
 			printf '%s\n' "$ours" | sed 's/^/    /' >&2

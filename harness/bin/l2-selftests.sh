@@ -19,14 +19,10 @@ grep -E '^model ' "$list" | cut -d' ' -f2- >"$modellist" || true
 
 # --- build ----------------------------------------------------------------
 log "building the KVM selftests (static)"
-kmake -s headers_install >/dev/null
 targets=()
-while read -r name _; do targets+=("$bins/$name"); done < <(cat "$runlist" "$modellist")
-if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$bins" \
-	KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS=-static \
-	-j"$JOBS" "${targets[@]}" >"$OUT/selftests-build.log" 2>&1; then
-	grep -E 'error' "$OUT/selftests-build.log" | head -n 20 >&2
-	result FAIL L2 selftests-build "log: $OUT/selftests-build.log"
+while read -r name _; do targets+=("$name"); done < <(cat "$runlist" "$modellist")
+if ! why=$(build_series_selftests "$OUT/selftests-build.log" "${targets[@]}"); then
+	result FAIL L2 selftests-build "$why"
 	exit 0
 fi
 result PASS L2 selftests-build "${#targets[@]} programs"

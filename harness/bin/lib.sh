@@ -201,6 +201,39 @@ kmake() {
 	make -C "$SRC" O="$OBJ_NAME" ARCH=x86_64 "$@"
 }
 
+# build_series_selftests LOG NAME...: build the KVM selftests NAME (paths
+# under tools/testing/selftests/kvm/) of the assembled tree, static, into
+# $OUT/selftests-kvm; the make output goes to LOG. The selftests' Makefile
+# tracks no header dependencies, so the binaries are dropped when the
+# installed uAPI headers or the selftest library's headers changed. Prints
+# why and fails when they cannot be built.
+build_series_selftests() {
+	local log=$1 bins=$OUT/selftests-kvm stamp name targets=()
+	shift
+	if [ ! -f "$SRC/tools/testing/selftests/kvm/Makefile" ]; then
+		echo "no KVM selftests in $SRC (run make first)"
+		return 1
+	fi
+	if ! kmake -s headers_install >"$log" 2>&1; then
+		echo "headers_install failed, log: $log"
+		return 1
+	fi
+	stamp=$(cd "$SRC" && find "$OBJ/usr/include" tools/testing/selftests/kselftest.h \
+		tools/testing/selftests/kvm/include -name '*.h' -type f -print0 | sort -z |
+		xargs -0 sha256sum | sha256sum | cut -c1-32)
+	[ "$(cat "$bins/.headers" 2>/dev/null)" = "$stamp" ] || rm -rf "$bins"
+	mkdir -p "$bins"
+	for name in "$@"; do targets+=("$bins/$name"); done
+	if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$bins" \
+		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS=-static \
+		-j"$JOBS" "${targets[@]}" >"$log" 2>&1; then
+		{ grep -E 'error|No rule' "$log" || true; } | head -n 20 >&2
+		echo "build failed, log: $log"
+		return 1
+	fi
+	echo "$stamp" >"$bins/.headers"
+}
+
 # snp_lines CONSOLE-LOG: the kernel's own lines about SNP from the dmesg
 # dump the L2 init prints at the end, without timestamps.
 snp_lines() {

@@ -54,7 +54,7 @@ log "building ${#targets[@]} of upstream 6.12's KVM selftests"
 if ! make -C "$tree/tools/testing/selftests/kvm" OUTPUT="$bins" \
 	KHDR_INCLUDES="-isystem $hdr/include" EXTRA_CFLAGS=-static -j"$JOBS" \
 	"${targets[@]}" >"$OUT/upstream-selftests-build.log" 2>&1; then
-	grep -E 'error' "$OUT/upstream-selftests-build.log" | head -n 20 >&2
+	{ grep -E 'error|No rule' "$OUT/upstream-selftests-build.log" || true; } | head -n 20 >&2
 	die "building upstream's selftests failed, log: $OUT/upstream-selftests-build.log"
 fi
 echo "$UPSTREAM_VERSION" >"$bins/.version"

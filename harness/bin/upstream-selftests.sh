@@ -37,14 +37,10 @@ series_bins=$OUT/selftests-kvm
 if [ "$n_series" != 0 ]; then
 	targets=()
 	for t in "${tests[@]}"; do
-		[[ $t == series/* ]] && targets+=("$series_bins/${t#series/}")
+		[[ $t == series/* ]] && targets+=("${t#series/}")
 	done
-	kmake -s headers_install >/dev/null
-	if ! make -C "$SRC/tools/testing/selftests/kvm" OUTPUT="$series_bins" \
-		KHDR_INCLUDES="-isystem $OBJ/usr/include" EXTRA_CFLAGS=-static \
-		-j"$JOBS" "${targets[@]}" >"$OUT/upstream-series-build.log" 2>&1; then
-		grep -E 'error' "$OUT/upstream-series-build.log" | head -n 20 >&2
-		result FAIL upstream series-build "log: $OUT/upstream-series-build.log"
+	if ! why=$(build_series_selftests "$OUT/upstream-series-build.log" "${targets[@]}"); then
+		result FAIL upstream series-build "$why"
 		skip_all ours "not built"
 		skip_all stock-6.12 "not built"
 		exit 0
