@@ -101,6 +101,23 @@ build_at() {
 }
 mapfile -t commits < <(git -C "$scratch" rev-list --reverse base..HEAD)
 
+# relocate_objtool: objtool is built by tools/build, which records absolute
+# paths (of the source and of the object tree) in its .cmd and .d files.
+# In the copy of make's object tree they name the original, so objtool
+# would be rebuilt, and every object, which depends on the objtool binary,
+# after it: a full build of the tip instead of none. Point them at the
+# copy, keeping each file's date to the nanosecond (a date rounded down
+# can make a file older than what was built from it). Only those text
+# files: the objects hold the paths too, as debug strings of fixed length.
+relocate_objtool() {
+	local f t
+	while IFS= read -r -d '' f; do
+		t=$(stat -c %y "$f")
+		sed -i -e "s|$OBJ/|$scratch/obj/|g" -e "s|$SRC/|$scratch/|g" "$f"
+		touch -h -d "$t" "$f"
+	done < <(grep -rlZ -F --include='*.cmd' --include='*.d' "$SRC/" "$scratch/obj/tools" || true)
+}
+
 if [ "$mode" = --build-full ]; then
 	mkdir -p "$scratch/obj"
 	cp "$OBJ/.config" "$scratch/obj/.config"
@@ -167,6 +184,7 @@ for ((k = n - 1; k >= 1; k--)); do
 		(cd "$scratch" && git ls-files -z | xargs -0 touch -h -d @946684800)
 		rm -rf "$scratch/obj"
 		cp -a "$OBJ" "$scratch/obj"
+		relocate_objtool
 		cur=$tip
 	fi
 	targets=(vmlinux modules)
