@@ -118,11 +118,13 @@ fi
 # says the RMP is initialised.
 prog=$(ktap_get "$parsed" snp-platform-status)
 snp_st=$(ktap_get "$parsed" snp-platform-status:SNP_PLATFORM_STATUS)
+sev_st=$(ktap_get "$parsed" snp-platform-status:PLATFORM_STATUS)
 if [ "${prog%%$'\t'*}" = PASS ] && [ "${snp_st%%$'\t'*}" = PASS ] &&
+	[ "${sev_st%%$'\t'*}" = PASS ] &&
 	[[ " ${snp_st#*$'\t'} " =~ \ state\ 1\ rmp_initialized\ 1\  ]]; then
 	result PASS L3 model:platform-status "SNP_PLATFORM_STATUS ${snp_st#*$'\t'}"
 else
-	result FAIL L3 model:platform-status "SNP_PLATFORM_STATUS: ${snp_st:-no result} (snp-platform-status: ${prog:-not run}), log: $console"
+	result FAIL L3 model:platform-status "SNP_PLATFORM_STATUS: ${snp_st:-no result}; PLATFORM_STATUS: ${sev_st:-no result} (snp-platform-status: ${prog:-not run}), log: $console"
 fi
 
 # At the end the init unloaded kvm_amd and unbound the PSP from ccp: our

@@ -83,12 +83,12 @@ if [ -z "$prog" ]; then
 	result FAIL L3 stock-6.12:platform-status "snp-platform-status did not run${ccp_bad:+; $(head -n 1 <<<"$ccp_bad")}, log: $console"
 elif [ -z "$snp_st" ]; then
 	result FAIL L3 stock-6.12:platform-status "$(det "$prog")${ccp_bad:+; $(head -n 1 <<<"$ccp_bad")}, log: $console"
-elif [ "$(st "$prog")" = PASS ] && [ "$(st "$snp_st")" = PASS ] &&
+elif [ "$(st "$prog")" = PASS ] && [ "$(st "$snp_st")" = PASS ] && [ "$(st "$sev_st")" = PASS ] &&
 	[[ " $(det "$snp_st") " =~ \ rmp_initialized\ 1\  ]] && [[ " $(det "$snp_st") " =~ \ state\ 1\  ]] &&
 	[ -z "$ccp_bad" ]; then
 	result PASS L3 stock-6.12:platform-status "SNP_PLATFORM_STATUS $(det "$snp_st"); PLATFORM_STATUS $(det "$sev_st")"
 else
-	result FAIL L3 stock-6.12:platform-status "SNP_PLATFORM_STATUS: $(st "$snp_st") $(det "$snp_st") (snp-platform-status: $(det "$prog"))${ccp_bad:+; $(head -n 1 <<<"$ccp_bad")}, log: $console"
+	result FAIL L3 stock-6.12:platform-status "SNP_PLATFORM_STATUS: $(st "$snp_st") $(det "$snp_st"); PLATFORM_STATUS: $(st "$sev_st") $(det "$sev_st") (snp-platform-status: $(det "$prog"))${ccp_bad:+; $(head -n 1 <<<"$ccp_bad")}, log: $console"
 fi
 
 # --- kvm-amd: upstream's KVM on the model ----------------------------------
