@@ -204,9 +204,10 @@ kmake() {
 # build_series_selftests LOG NAME...: build the KVM selftests NAME (paths
 # under tools/testing/selftests/kvm/) of the assembled tree, static, into
 # $OUT/selftests-kvm; the make output goes to LOG. The selftests' Makefile
-# tracks no header dependencies, so the binaries are dropped when the
-# installed uAPI headers or the selftest library's headers changed. Prints
-# why and fails when they cannot be built.
+# tracks no header dependencies, so the binaries are dropped when anything
+# they are built from changed: the installed uAPI headers, tools/ of the
+# assembled tree (the selftests, their library, tools/include, rseq) or
+# the compiler. Prints why and fails when they cannot be built.
 build_series_selftests() {
 	local log=$1 bins=$OUT/selftests-kvm stamp name targets=()
 	shift
@@ -218,9 +219,12 @@ build_series_selftests() {
 		echo "headers_install failed, log: $log"
 		return 1
 	fi
-	stamp=$(cd "$SRC" && find "$OBJ/usr/include" tools/testing/selftests/kselftest.h \
-		tools/testing/selftests/kvm/include -name '*.h' -type f -print0 | sort -z |
-		xargs -0 sha256sum | sha256sum | cut -c1-32)
+	stamp=$({
+		(cd "$OBJ" && find usr/include -type f -print0 | sort -z | xargs -0 sha256sum)
+		git -C "$SRC" rev-parse HEAD:tools
+		git -C "$SRC" status --porcelain -- tools
+		gcc --version | head -n 1
+	} | sha256sum | cut -c1-32) || { echo "cannot read what the selftests are built from"; return 1; }
 	[ "$(cat "$bins/.headers" 2>/dev/null)" = "$stamp" ] || rm -rf "$bins"
 	mkdir -p "$bins"
 	for name in "$@"; do targets+=("$bins/$name"); done

@@ -41,8 +41,8 @@ if [ "$n_series" != 0 ]; then
 	done
 	if ! why=$(build_series_selftests "$OUT/upstream-series-build.log" "${targets[@]}"); then
 		result FAIL upstream series-build "$why"
-		skip_all ours "not built"
-		skip_all stock-6.12 "not built"
+		skip_all ours "not run: the series' own tests did not build"
+		skip_all stock-6.12 "not run: the series' own tests did not build"
 		exit 0
 	fi
 	result PASS upstream series-build "$n_series of the series' own uAPI tests"
