@@ -41,6 +41,31 @@ cat "$l2_initrd" "$VOUT/l3-extra.cpio.gz" >"$initrd"
 # on the model, from the L2 initramfs.
 nested=(x86_64/svm_nested_soft_inject_test x86_64/svm_vmcall_test
 	x86_64/svm_int_ctl_test x86_64/hyperv_svm_test x86_64/state_test)
+# fi_start NAME OPTS: boot (boot checks only, then the unload of the PSP
+# driver) with the PSP's fault injection OPTS, in the background. TCG runs
+# a guest in one host thread, so two boots at a time use both cores; never
+# more, so that no guest runs slower than alone.
+declare -A fi_pid
+fi_start() {
+	log "booting the test kernel on the model with $2"
+	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly l2.unload" \
+		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
+		"$VOUT/l3-model-$1.log" "${L3_TIMEOUT:-300}" &
+	fi_pid[$1]=$!
+}
+# fi_wait NAME: wait for that boot; sets fi_log (the console), fi_dmesg
+# (the kernel's lines), fi_ktap (the init's results) and rc.
+fi_wait() {
+	rc=0
+	wait "${fi_pid[$1]}" || rc=$?
+	fi_log=$(console_text "$VOUT/l3-model-$1.log")
+	fi_dmesg=$(dmesg_dump "$fi_log")
+	fi_ktap=$(ktap --all "$fi_log")
+}
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+
+# The first fault-injection boot runs next to this one.
+fi_start initfail fail-cmd=0x85,fail-status=0x26,fail-count=1
 log "booting the test kernel on the SNP platform model"
 log_file=$VOUT/l3-model.log
 t=$SECONDS rc=0
@@ -144,25 +169,13 @@ else
 	result FAIL L3 model:psp-shutdown "psp-unbind: $(ktap_get "$parsed" psp-unbind || true); ${down:-no 'firmware shut down' line}; IOMMU log pages ${iommu_pages:-?}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
 fi
 
-# fi_boot NAME OPTS: boot (boot checks only, then the unload of the PSP
-# driver) with the PSP's fault injection OPTS; sets fi_log (the console),
-# fi_dmesg (the kernel's lines), fi_ktap (the init's results) and rc.
-fi_boot() {
-	log "booting the test kernel on the model with $2"
-	fi_log=$VOUT/l3-model-$1.log
-	rc=0
-	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly l2.unload" \
-		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
-		"$fi_log" "${L3_TIMEOUT:-300}" || rc=$?
-	fi_log=$(console_text "$fi_log")
-	fi_dmesg=$(dmesg_dump "$fi_log")
-	fi_ktap=$(ktap --all "$fi_log")
-}
-
 # The driver's error paths, with the firmware model's fault injection.
+# Each check starts the next boot (fi_start) before it waits for its own
+# (fi_wait), so that two boots run at a time.
 # SNP_INIT_EX (0x85) fails with RMP_INITIALIZATION_FAILED (0x26): SNP must
 # stay off, legacy SEV come up, and nothing warn.
-fi_boot initfail fail-cmd=0x85,fail-status=0x26,fail-count=1
+fi_start reclaimfail fail-cmd=0xc7,fail-status=0x1a,fail-count=1
+fi_wait initfail
 err=$(grep -m1 'SEV-SNP: firmware not initialised' <<<"$fi_dmesg" || true)
 st=$(ktap_get "$fi_ktap" snp-platform-status:SNP_PLATFORM_STATUS)
 if [ -n "$err" ] && [[ "$err" == *"status 0x26"* ]] &&
@@ -178,7 +191,8 @@ fi
 # The first SNP_PAGE_RECLAIM (0xc7) fails: that of SNP_PLATFORM_STATUS's
 # firmware-owned page. /dev/sev must answer EIO, not stale data, and the
 # page must be leaked and reported, never reused.
-fi_boot reclaimfail fail-cmd=0xc7,fail-status=0x1a,fail-count=1
+fi_start dfflush fail-cmd=0x86,fail-status=0xf,fail-count=1
+fi_wait reclaimfail
 st=$(ktap_get "$fi_ktap" snp-platform-status:SNP_PLATFORM_STATUS)
 leak=$(grep -m1 -E '^SEV-SNP: leaked 1 page\(s\) at PFN 0x[0-9a-f]+, 1 in total$' <<<"$fi_dmesg" || true)
 if [ "${st%%$'\t'*}" = FAIL ] && [[ "$st" == *"errno 5 (Input/output error)"* ]] && [ -n "$leak" ] &&
@@ -191,7 +205,8 @@ fi
 
 # The shutdown paths. SNP_SHUTDOWN_EX answers DFFLUSH_REQUIRED once: the
 # driver flushes and retries, and SNP goes down.
-fi_boot dfflush fail-cmd=0x86,fail-status=0xf,fail-count=1
+fi_start shutdownfail fail-cmd=0x86,fail-status=0x1,fail-count=1
+fi_wait dfflush
 down=$(grep -m1 -E '^ccp [0-9a-f:.]+: SEV-SNP: firmware shut down$' <<<"$fi_dmesg" || true)
 if [ -n "$down" ] && ! grep -q 'SNP_SHUTDOWN_EX failed' <<<"$fi_dmesg" &&
 	! dmesg_bad "$fi_log" >/dev/null; then
@@ -202,7 +217,8 @@ fi
 
 # SNP_SHUTDOWN_EX fails: SNP stays up, and the driver says so and gives
 # nothing back that the firmware may still own.
-fi_boot shutdownfail fail-cmd=0x86,fail-status=0x1,fail-count=1
+fi_start tmrfail fail-cmd=0xc7,fail-status=0x1a,fail-skip=2,fail-count=1
+fi_wait shutdownfail
 err=$(grep -m1 'SNP_SHUTDOWN_EX failed' <<<"$fi_dmesg" || true)
 if [ -n "$err" ] && grep -q 'the SNP firmware stays initialised' <<<"$fi_dmesg" &&
 	! grep -q 'SEV-SNP: firmware shut down' <<<"$fi_dmesg" &&
@@ -215,7 +231,7 @@ fi
 # The first SNP_PAGE_RECLAIM of the shutdown fails (the two before it give
 # back the pages of /dev/sev's SNP and legacy PLATFORM_STATUS): that page is
 # leaked and reported, and the shutdown goes on.
-fi_boot tmrfail fail-cmd=0xc7,fail-status=0x1a,fail-skip=2,fail-count=1
+fi_wait tmrfail
 leaked_before=$(ktap_detail "$fi_ktap" snp-leaked-pages:before)
 leaked_after=$(ktap_detail "$fi_ktap" snp-leaked-pages:after)
 err=$(grep -m1 'SNP_PAGE_RECLAIM of pfn' <<<"$fi_dmesg" || true)
