@@ -48,7 +48,8 @@ mkdir -p "$bins"
 targets=()
 # The series/ entries are our own tests, built from the assembled tree by
 # upstream-selftests.sh.
-while read -r name _; do targets+=("$bins/$name"); done < <(grep -Ev '^[[:space:]]*(#|$|series/)' \
+# NAME,ARG,... runs the binary NAME with arguments (expected's header).
+while read -r name _; do targets+=("$bins/${name%%,*}"); done < <(grep -Ev '^[[:space:]]*(#|$|series/)' \
 	"$HARNESS/upstream/expected")
 log "building ${#targets[@]} of upstream 6.12's KVM selftests"
 if ! make -C "$tree/tools/testing/selftests/kvm" OUTPUT="$bins" \

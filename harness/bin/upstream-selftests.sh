@@ -37,7 +37,7 @@ series_bins=$OUT/selftests-kvm
 if [ "$n_series" != 0 ]; then
 	targets=()
 	for t in "${tests[@]}"; do
-		[[ $t == series/* ]] && targets+=("${t#series/}")
+		[[ $t == series/* ]] && { t=${t%%,*}; targets+=("${t#series/}"); }
 	done
 	if ! why=$(build_series_selftests "$OUT/upstream-series-build.log" "${targets[@]}"); then
 		result FAIL upstream series-build "$why"
@@ -54,7 +54,7 @@ fi
 
 # initramfs KERNEL-MODDIR OUT: the init, the modules and the tests.
 initramfs() {
-	local root=$VOUT/upstream-root name secs _
+	local root=$VOUT/upstream-root name secs bin _
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,tests,lib/modules}
 	cp /bin/busybox "$root/bin/busybox"
@@ -63,10 +63,12 @@ initramfs() {
 	cp "$HARNESS/initramfs/ktap.sh" "$HARNESS/initramfs/selftests.sh" "$root/lib/"
 	pack_modules "$1" "$root" ccp kvm kvm_amd || return 1
 	while read -r name secs _; do
-		mkdir -p "$root/tests/$(dirname "$name")"
-		case $name in
-		series/*) strip -o "$root/tests/$name" "$series_bins/${name#series/}" ;;
-		*) strip -o "$root/tests/$name" "$bins/$name" ;;
+		# NAME,ARG,...: the binary NAME, run with those arguments.
+		bin=${name%%,*}
+		mkdir -p "$root/tests/$(dirname "$bin")"
+		case $bin in
+		series/*) strip -o "$root/tests/$bin" "$series_bins/${bin#series/}" ;;
+		*) strip -o "$root/tests/$bin" "$bins/$bin" ;;
 		esac
 		echo "$name $secs" >>"$root/tests/list"
 	done < <(grep -Ev '^[[:space:]]*(#|$)' "$expected")
