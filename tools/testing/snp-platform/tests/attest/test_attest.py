@@ -249,6 +249,66 @@ def main():
     except (InvalidTag, ValueError, IndexError) as e:
         check("derived-key-follows-measurement", False, repr(e))
 
+    # TCB_VERSION is a vector of one-byte version numbers (facts sheet 7.1):
+    # a request may not ask for a newer boot loader even when the whole u64
+    # is smaller than the committed TCB; every component lower is fine.
+    g5 = Guest()
+    g5.spec(spec)
+    reqs = []
+    for tcb in (0x0000000000000005, 0xd307000000000003):
+        req, s = g5.request(KEY_REQ, struct.pack("<IIQIIQ", 0, 0, 0x20, 0, 7, tcb))
+        g5.seq[0] = s + 1
+        reqs.append((req, s, tcb))
+    g5.seq = [0, 0, 0, 0]
+    res = run_tool(tool, spec, keydir, [r[0] for r in reqs])
+    got = []
+    for (req, s, tcb), (st, rsp) in zip(reqs, res):
+        try:
+            got.append((tcb, st, struct.unpack_from("<I", g5.open_response(rsp, 0, s, KEY_RSP))[0]))
+        except (InvalidTag, ValueError) as e:
+            got.append((tcb, st, repr(e)))
+    check("key-request-tcb-per-component",
+          [g[1:] for g in got] == [(0, INVALID_PARAM), (0, 0)],
+          "; ".join(f"TCB {t:#018x} (committed {TCB:#018x}): command {c:#x}, message {m}"
+                    for t, c, m in got))
+
+    # Only the fields GUEST_FIELD_SELECT names enter the key: with policy and
+    # measurement selected, another guest SVN, TCB, image ID or family ID in
+    # the request or the guest gives the same key; a selected SVN does not.
+    g6 = Guest()
+    g6.spec(spec)
+    variants = (("svn 7", 0x9, 7, TCB), ("svn 3, older TCB", 0x9, 3, 0xd307000000000003),
+                ("svn 7 selected", 0x19, 7, TCB), ("svn 3 selected", 0x19, 3, TCB))
+    reqs = []
+    for name, sel, svn, tcb in variants:
+        req, s = g6.request(KEY_REQ, struct.pack("<IIQIIQ", 0, 0, sel, 0, svn, tcb))
+        g6.seq[0] = s + 1
+        reqs.append((name, req, s))
+    g6.seq = [0, 0, 0, 0]
+    res = run_tool(tool, spec, keydir, [r[1] for r in reqs])
+    g7 = Guest()
+    g7.vmpck = g6.vmpck
+    for k in ("key_secret", "measurement"):
+        g7.bytes[k] = g6.bytes[k]
+    g7.spec(spec)
+    req, s = g7.request(KEY_REQ, struct.pack("<IIQIIQ", 0, 0, 0x9, 0, 7, TCB))
+    reqs.append(("other image and family ID", req, s))
+    res += run_tool(tool, spec, keydir, [req])
+    keys = {}
+    for (name, req, s), (st, rsp) in zip(reqs, res):
+        try:
+            body = (g7 if name.startswith("other") else g6).open_response(rsp, 0, s, KEY_RSP)
+            if st == 0 and struct.unpack_from("<I", body)[0] == 0:
+                keys[name] = body[0x20:0x40]
+        except (InvalidTag, ValueError):
+            pass
+    same = [n for n in ("svn 3, older TCB", "other image and family ID")
+            if n in keys and keys[n] == keys.get("svn 7")]
+    check("derived-key-ignores-unselected-fields",
+          len(keys) == 5 and len(same) == 2 and keys["svn 7 selected"] != keys["svn 3 selected"],
+          f"answered: {sorted(keys)}; same key as svn 7: {same}; "
+          f"selected SVN changes the key: {keys.get('svn 7 selected') != keys.get('svn 3 selected')}")
+
     # Requests the model must refuse, and that must not use up a number.
     g3 = Guest()
     g3.spec(spec)

@@ -169,11 +169,90 @@ static size_t handle_report_req(const SnpAttestGuest *g,
 }
 
 /*
- * A derived key is HMAC-SHA-384 (truncated to 32 bytes) under the
- * platform's secret over the request and the guest fields it selects. The
- * ABI's own derivation is not public; what matters to a guest is that the
- * same inputs give the same key and any change gives another.
+ * TCB_VERSION is not a number but a vector of one-byte security version
+ * numbers (Milan/Genoa: boot loader, TEE, 4 reserved, SNP, microcode;
+ * Turin orders them differently; facts sheet 7.1). A TCB is no newer than
+ * another when none of its bytes is; comparing bytes makes this hold for
+ * either layout, reserved bytes included.
  */
+bool snp_tcb_le(uint64_t tcb, uint64_t limit)
+{
+    int i;
+
+    for (i = 0; i < 64; i += 8) {
+        if (((tcb >> i) & 0xff) > ((limit >> i) & 0xff)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* MSG_KEY_REQ.GUEST_FIELD_SELECT (facts sheet 6.2) */
+#define KEY_SEL_POLICY          (1u << 0)
+#define KEY_SEL_IMAGE_ID        (1u << 1)
+#define KEY_SEL_FAMILY_ID       (1u << 2)
+#define KEY_SEL_MEASUREMENT     (1u << 3)
+#define KEY_SEL_GUEST_SVN       (1u << 4)
+#define KEY_SEL_TCB_VERSION     (1u << 5)
+#define KEY_SEL_LAUNCH_MIT      (1u << 6)
+#define KEY_SEL_MBZ             (~0ULL << 7)
+
+static void hmac_le(struct hmac_sha384_ctx *h, uint64_t v, int n)
+{
+    uint8_t b[8];
+
+    st_le(b, v, n);
+    hmac_sha384_update(h, n, b);
+}
+
+/*
+ * A derived key is HMAC-SHA-384 (truncated to 32 bytes) under the
+ * platform's secret over the root key (the chip's, unless SNP_CONFIG
+ * masked it), the request's ROOT_KEY_SELECT, VMPL and GUEST_FIELD_SELECT,
+ * and then only the fields GUEST_FIELD_SELECT names, in bit order and each
+ * of fixed size: a field the guest did not select cannot change the key.
+ * The guest SVN and TCB mixed in are the request's (no newer than the
+ * guest's and the platform's), so that a guest can derive the key an
+ * older version of itself or of the firmware had. The ABI's own
+ * derivation is not public; what matters to a guest is that the same
+ * inputs give the same key and a change of a selected one another.
+ */
+static void derive_key(const SnpAttestGuest *g, const SnpAttestPlatform *p,
+                       const uint8_t *req, uint8_t key[SHA384_DIGEST_SIZE])
+{
+    uint64_t select = ld_le(req + 0x08, 8);
+    struct hmac_sha384_ctx h;
+
+    hmac_sha384_set_key(&h, sizeof(p->key_secret), p->key_secret);
+    hmac_sha384_update(&h, p->mask_chip_key ? 0 : 64, p->chip_id);
+    hmac_sha384_update(&h, 4, req);                 /* ROOT_KEY_SELECT */
+    hmac_sha384_update(&h, 4, req + 0x10);          /* VMPL */
+    hmac_sha384_update(&h, 8, req + 0x08);          /* GUEST_FIELD_SELECT */
+    if (select & KEY_SEL_POLICY) {
+        hmac_le(&h, g->policy, 8);
+    }
+    if (select & KEY_SEL_IMAGE_ID) {
+        hmac_sha384_update(&h, 16, g->image_id);
+    }
+    if (select & KEY_SEL_FAMILY_ID) {
+        hmac_sha384_update(&h, 16, g->family_id);
+    }
+    if (select & KEY_SEL_MEASUREMENT) {
+        hmac_sha384_update(&h, 48, g->measurement);
+    }
+    if (select & KEY_SEL_GUEST_SVN) {
+        hmac_sha384_update(&h, 4, req + 0x14);
+    }
+    if (select & KEY_SEL_TCB_VERSION) {
+        hmac_sha384_update(&h, 8, req + 0x18);
+    }
+    if (select & KEY_SEL_LAUNCH_MIT) {
+        /* The model's firmware (API 1.55) has no mitigation vector: 0. */
+        hmac_le(&h, 0, 8);
+    }
+    hmac_sha384_digest(&h, SHA384_DIGEST_SIZE, key);
+}
+
 static size_t handle_key_req(const SnpAttestGuest *g,
                              const SnpAttestPlatform *p,
                              const uint8_t *req, size_t len, uint8_t *rsp)
@@ -181,36 +260,20 @@ static size_t handle_key_req(const SnpAttestGuest *g,
     uint64_t select = ld_le(req + 0x08, 8);
     uint32_t vmpl = ld_le(req + 0x10, 4), svn = ld_le(req + 0x14, 4);
     uint64_t tcb = ld_le(req + 0x18, 8);
-    struct hmac_sha384_ctx h;
     uint8_t key[SHA384_DIGEST_SIZE];
 
     memset(rsp, 0, KEY_RSP_SIZE);
-    /* VCEK root only (no VMRK); SVN and TCB no newer than the guest's */
+    /*
+     * VCEK root only (no VMRK); SVN and every TCB component no newer than
+     * the guest's and the committed ones
+     */
     if (len != KEY_REQ_SIZE || ld_le(req, 4) || ld_le(req + 4, 4) ||
-        (select >> 7) || vmpl > 3 || svn > g->guest_svn ||
-        tcb > p->committed_tcb) {
+        (select & KEY_SEL_MBZ) || vmpl > 3 || svn > g->guest_svn ||
+        !snp_tcb_le(tcb, p->committed_tcb)) {
         st_le(rsp, RET_INVALID_PARAM, 4);
         return KEY_RSP_SIZE;
     }
-    hmac_sha384_set_key(&h, sizeof(p->key_secret), p->key_secret);
-    hmac_sha384_update(&h, KEY_REQ_SIZE, req);
-    if (select & 1) {
-        uint8_t policy[8];
-
-        st_le(policy, g->policy, 8);
-        hmac_sha384_update(&h, 8, policy);
-    }
-    if (select & 2) {
-        hmac_sha384_update(&h, 16, g->image_id);
-    }
-    if (select & 4) {
-        hmac_sha384_update(&h, 16, g->family_id);
-    }
-    if (select & 8) {
-        hmac_sha384_update(&h, 48, g->measurement);
-    }
-    hmac_sha384_update(&h, p->mask_chip_key ? 0 : 64, p->chip_id);
-    hmac_sha384_digest(&h, sizeof(key), key);
+    derive_key(g, p, req, key);
     memcpy(rsp + 0x20, key, 32);
     return KEY_RSP_SIZE;
 }

@@ -69,6 +69,12 @@ uint32_t snp_guest_request(SnpAttestGuest *g, const SnpAttestPlatform *p,
                            uint8_t resp_page[4096],
                            snp_random_fn *random, void *random_ctx);
 
+/*
+ * Whether TCB_VERSION @tcb is no newer than @limit in every component (one
+ * byte each): a TCB is a vector of version numbers, not one number.
+ */
+bool snp_tcb_le(uint64_t tcb, uint64_t limit);
+
 void snp_msg_seal(const uint8_t key[32], uint64_t seqno,
                   const uint8_t aad[SNP_MSG_AAD_SIZE],
                   const uint8_t *plain, size_t len, uint8_t *cipher,

@@ -24,7 +24,6 @@
 #include "snp-fw-crypto.h"
 
 #define PAGE_SZ                 4096ULL
-#define C_BIT                   (1ULL << SNP_HOST_CBIT_POS)
 
 /* LAUNCH_START.POLICY */
 #define POLICY_ABI_MINOR(p)     ((p) & 0xff)
@@ -118,7 +117,7 @@ static uint32_t read_guest_cmd(SnpFw *fw, hwaddr buf, void *cmd, size_t len,
     if (ret) {
         return ret;
     }
-    *guest = snp_fw_find_guest(fw, ldq_le_p(cmd) & ~C_BIT);
+    *guest = snp_fw_find_guest(fw, snp_fw_ld_spa(cmd));
     return *guest ? SEV_RET_SUCCESS : SEV_RET_INVALID_GUEST;
 }
 
@@ -140,7 +139,7 @@ static uint32_t read_launch_cmd(SnpFw *fw, hwaddr buf, void *cmd, size_t len,
 uint32_t snp_fw_gctx_create(SnpFw *fw, hwaddr buf)
 {
     static const char magic[8] = "SNPGCTX";
-    uint8_t page[PAGE_SZ] = { 0 };
+    uint8_t page[PAGE_SZ] = { 0 }, b[8];
     SnpRmpEntry e;
     uint64_t gctx;
     SnpGuest *g;
@@ -149,11 +148,11 @@ uint32_t snp_fw_gctx_create(SnpFw *fw, hwaddr buf)
     if (!fw->snp_init) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
-    ret = snp_fw_read(buf, &gctx, sizeof(gctx));
+    ret = snp_fw_read(buf, b, sizeof(b));
     if (ret) {
         return ret;
     }
-    gctx = le64_to_cpu(gctx) & ~C_BIT;
+    gctx = snp_fw_ld_spa(b);
     if (!gctx || (gctx & (PAGE_SZ - 1))) {
         return SEV_RET_INVALID_ADDRESS;
     }
@@ -385,7 +384,7 @@ uint32_t snp_fw_launch_update(SnpFw *fw, hwaddr buf)
     perms[0] = b[0x19];
     perms[1] = b[0x1a];
     perms[2] = b[0x1b];
-    pa = ldq_le_p(&b[0x10]) & ~C_BIT;
+    pa = snp_fw_ld_spa(&b[0x10]);
     pfn = pa / PAGE_SZ;
     if ((pa & (n * PAGE_SZ - 1)) || pfn + n > snp_rmp_nr_pfns() ||
         !snp_fw_is_ram(pa, n * PAGE_SZ)) {
@@ -443,9 +442,9 @@ static uint32_t check_id_block(SnpGuest *g, hwaddr block_pa, hwaddr auth_pa,
     uint8_t block[ID_BLOCK_SIZE], auth[ID_AUTH_SIZE];
     uint32_t ret;
 
-    ret = snp_fw_read(block_pa & ~C_BIT, block, sizeof(block));
+    ret = snp_fw_read(block_pa, block, sizeof(block));
     if (!ret) {
-        ret = snp_fw_read(auth_pa & ~C_BIT, auth, sizeof(auth));
+        ret = snp_fw_read(auth_pa, auth, sizeof(auth));
     }
     if (ret) {
         return ret;
@@ -499,7 +498,8 @@ uint32_t snp_fw_launch_finish(SnpFw *fw, hwaddr buf)
         return SEV_RET_INVALID_PARAM;
     }
     if (flags & FINISH_ID_BLOCK_EN) {
-        ret = check_id_block(g, ldq_le_p(&b[0x08]), ldq_le_p(&b[0x10]),
+        ret = check_id_block(g, snp_fw_ld_spa(&b[0x08]),
+                             snp_fw_ld_spa(&b[0x10]),
                              flags & FINISH_AUTH_KEY_EN);
         if (ret) {
             return ret;
@@ -555,7 +555,7 @@ uint32_t snp_fw_guest_status(SnpFw *fw, hwaddr buf)
     stq_le_p(&st[0], g->a.policy);
     stl_le_p(&st[8], g->asid);
     st[12] = g->state;
-    return snp_fw_write(fw, ldq_le_p(&b[8]) & ~C_BIT, st, sizeof(st));
+    return snp_fw_write(fw, snp_fw_ld_spa(&b[8]), st, sizeof(st));
 }
 
 static void fw_random(void *ctx, size_t len, uint8_t *dst)
@@ -592,8 +592,8 @@ uint32_t snp_fw_guest_request(SnpFw *fw, hwaddr buf)
     if (g->state != SNP_GSTATE_RUNNING) {
         return SEV_RET_INVALID_GUEST_STATE;
     }
-    req_pa = ldq_le_p(&b[8]) & ~C_BIT;
-    resp_pa = ldq_le_p(&b[16]) & ~C_BIT;
+    req_pa = snp_fw_ld_spa(&b[8]);
+    resp_pa = snp_fw_ld_spa(&b[16]);
     if ((req_pa | resp_pa) & (PAGE_SZ - 1)) {
         return SEV_RET_INVALID_ADDRESS;
     }

@@ -29,6 +29,9 @@
 
 #define PAGE_SZ                 4096ULL
 
+/* The C-bit the firmware strips is the one the CPU reports. */
+QEMU_BUILD_BUG_ON(SNP_FW_CBIT_POS != SNP_HOST_CBIT_POS);
+
 /* ---- system memory as the firmware sees it ----------------------------- */
 
 /* Whether [pa, pa + len) is RAM (the firmware touches nothing else). */
@@ -137,8 +140,8 @@ static uint32_t sev_check_init_buffers(SnpFw *fw, uint64_t tmr,
 static uint32_t sev_init(SnpFw *fw, hwaddr buf, bool ex)
 {
     uint8_t b[36];
-    uint32_t flags, tmr_len, nv_len = 0, ret;
-    uint64_t tmr, nv = 0;
+    SnpFwInitBuf init;
+    uint32_t ret;
 
     if (fw->sev_state != SEV_STATE_UNINIT) {
         return SEV_RET_INVALID_PLATFORM_STATE;
@@ -147,34 +150,17 @@ static uint32_t sev_init(SnpFw *fw, hwaddr buf, bool ex)
     if (ret) {
         return ret;
     }
-    if (ex) {
-        /*
-         * u32 length, flags, u64 TMR, u32 TMR length, rsvd,
-         * u64 NV, u32 NV length
-         */
-        if (ldl_le_p(&b[0]) != 36) {
-            return SEV_RET_INVALID_LEN;
-        }
-        flags = ldl_le_p(&b[4]);
-        tmr = ldq_le_p(&b[8]);
-        tmr_len = ldl_le_p(&b[16]);
-        nv = ldq_le_p(&b[24]);
-        nv_len = ldl_le_p(&b[32]);
-        if (nv && nv_len != 32 * KiB) {
-            return SEV_RET_INVALID_LEN;
-        }
-    } else {
-        /* u32 flags, rsvd, u64 TMR, u32 TMR length */
-        flags = ldl_le_p(&b[0]);
-        tmr = ldq_le_p(&b[8]);
-        tmr_len = ldl_le_p(&b[16]);
+    snp_fw_decode_init(b, ex, &init);
+    if (ex && (init.len != 36 || (init.nv && init.nv_len != 32 * KiB))) {
+        return SEV_RET_INVALID_LEN;
     }
-    ret = sev_check_init_buffers(fw, tmr, tmr_len, nv, nv_len);
+    ret = sev_check_init_buffers(fw, init.tmr, init.tmr_len, init.nv,
+                                 init.nv_len);
     if (ret) {
         return ret;
     }
     fw->sev_state = SEV_STATE_INIT;
-    fw->sev_es = flags & 1;
+    fw->sev_es = init.flags & 1;
     return SEV_RET_SUCCESS;
 }
 
@@ -296,7 +282,9 @@ static void snp_iommu_logs_release(SnpFw *fw)
 
 static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
 {
-    uint32_t flags = 1, ret;    /* SNP_INIT always initialises the RMP */
+    /* SNP_INIT always initialises the RMP */
+    SnpFwInitExBuf init = { .flags = 1 };
+    uint32_t ret;
     uint8_t b[64];
     int i;
 
@@ -311,9 +299,9 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
         if (ret) {
             return ret;
         }
-        flags = ldl_le_p(b);
+        snp_fw_decode_snp_init_ex(b, &init);
         /* INIT_RMP and LIST_PADDR_EN; the rest is reserved here. */
-        if (flags & ~3u || ldl_le_p(&b[4])) {
+        if (init.flags & ~3u || init.rsvd) {
             return SEV_RET_INVALID_PARAM;
         }
         for (i = 16; i < 64; i++) {
@@ -322,11 +310,11 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
             }
         }
     }
-    if (!(flags & 1) && !fw->rmp_initialized) {
+    if (!(init.flags & 1) && !fw->rmp_initialized) {
         return SEV_RET_RMP_INIT_REQUIRED;
     }
-    if (flags & 2) {
-        ret = snp_apply_range_list(ldq_le_p(&b[8]));
+    if (init.flags & 2) {
+        ret = snp_apply_range_list(init.list_paddr);
         if (ret) {
             return ret;
         }
@@ -377,14 +365,15 @@ static uint32_t snp_platform_status(SnpFw *fw, hwaddr buf)
         SNP_FW_API_MAJOR, SNP_FW_API_MINOR, fw->snp_init,
         fw->rmp_initialized ? 1 : 0,    /* IS_RMP_INITIALIZED */
     };
+    uint8_t b[8];
     uint64_t page;
     uint32_t ret;
 
-    ret = snp_fw_read(buf, &page, sizeof(page));
+    ret = snp_fw_read(buf, b, sizeof(b));
     if (ret) {
         return ret;
     }
-    page = le64_to_cpu(page);
+    page = snp_fw_decode_status_page(b);
     if (page & (PAGE_SZ - 1)) {
         return SEV_RET_INVALID_ADDRESS;
     }
@@ -403,23 +392,23 @@ static uint32_t snp_platform_status(SnpFw *fw, hwaddr buf)
 static uint32_t snp_read_page_arg(SnpFw *fw, hwaddr buf, uint64_t *pfn,
                                   bool *large)
 {
-    uint64_t arg;
+    SnpFwPageArg arg;
+    uint8_t b[8];
     uint32_t ret;
 
     if (!fw->snp_init) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
-    ret = snp_fw_read(buf, &arg, sizeof(arg));
+    ret = snp_fw_read(buf, b, sizeof(b));
     if (ret) {
         return ret;
     }
-    arg = le64_to_cpu(arg);
-    *large = arg & 1;
-    if (arg & (PAGE_SZ - 2) ||
-        (*large && (arg & (2 * MiB - 1) & ~1ULL))) {
+    snp_fw_decode_page_arg(b, &arg);
+    *large = arg.large;
+    if (arg.spa & (PAGE_SZ - 1) || (*large && (arg.spa & (2 * MiB - 1)))) {
         return SEV_RET_INVALID_ADDRESS;
     }
-    *pfn = arg / PAGE_SZ;
+    *pfn = arg.spa / PAGE_SZ;
     if (*pfn + (*large ? RMP_PAGES_PER_2M : 1) > snp_rmp_nr_pfns()) {
         return SEV_RET_INVALID_ADDRESS;
     }

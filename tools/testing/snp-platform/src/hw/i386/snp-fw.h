@@ -20,6 +20,7 @@
 #include "target/i386/snp-host.h"
 #include "snp-launch-digest.h"
 #include "snp-fw-attest.h"
+#include "snp-fw-buf.h"
 
 /* What the model's firmware reports about itself (test values) */
 #define SNP_FW_API_MAJOR        1

@@ -97,8 +97,7 @@ static void psp_run_command(SnpPspState *s, uint32_t val)
     uint32_t status;
 
     /* The ccp driver sets the C-bit of the buffer address on SME hosts. */
-    buf &= ~(1ULL << 51);
-    status = snp_fw_execute(&s->fw, PSP_CMDRESP_CMD(val), buf);
+    status = snp_fw_execute(&s->fw, PSP_CMDRESP_CMD(val), snp_fw_spa(buf));
     s->cmdresp = PSP_CMDRESP_RESP | (status & 0xffff);
     if (val & PSP_CMDRESP_IOC) {
         s->intsts |= PSP_INT_SEV_DONE;

@@ -134,6 +134,7 @@ void snp_host_add_ram_e820(X86MachineState *x86ms)
     snp_rmp_end = snp_rmp_base + need - 1;
     e820_add_entry(0, snp_rmp_base, E820_RAM);
     e820_add_entry(snp_rmp_base, carve, E820_RESERVED);
+    snp_rmp_machine_init();
 }
 
 /*

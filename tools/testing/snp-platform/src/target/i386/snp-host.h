@@ -16,6 +16,7 @@
 
 #include "cpu.h"
 #include "hw/i386/x86.h"
+#include "snp-rmp-table.h"
 
 #define MSR_SNP_SYSCFG          0xc0010010
 #define MSR_SNP_HWCR            0xc0010015
@@ -35,10 +36,6 @@
 #define SNP_HOST_NR_VMPLS       4
 #define SNP_HOST_MAX_ASID       509
 #define SNP_HOST_MIN_SEV_ASID   100
-
-/* First 16 KiB of the RMP: processor bookkeeping, then 16 bytes per page */
-#define SNP_RMP_BOOKKEEPING     0x4000
-#define SNP_RMP_ENTRY_SIZE      16
 
 void snp_host_cpuid(uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
                     uint32_t *edx);

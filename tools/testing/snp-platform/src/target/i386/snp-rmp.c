@@ -11,20 +11,13 @@
 #include "exec/address-spaces.h"
 #include "exec/exec-all.h"
 #include "hw/core/cpu.h"
+#include "sysemu/reset.h"
 #include "snp-host.h"
 #include "snp-rmp.h"
 
-#define PAGES_PER_1G        (RMP_PAGES_PER_2M * 512)
-
 static struct {
     QemuMutex lock;         /* serialises changes of the table */
-    bool active;
-    uint64_t base;          /* RMP_BASE and RMP_END at activation */
-    uint64_t end;
-    uint64_t nr_pfns;
-    /* assigned pages per 2 MiB and per 1 GiB region */
-    uint16_t *assigned_2m;
-    uint32_t *assigned_1g;
+    SnpRmpTable t;          /* where it is and its assigned-page counts */
     /* HV-fixed ranges, pairs of first and last pfn */
     GArray *hv_fixed;
 } rmp;
@@ -70,7 +63,7 @@ static bool hv_fixed_overlaps(uint64_t pfn, unsigned int npages)
 
 static hwaddr entry_addr(uint64_t pfn)
 {
-    return rmp.base + SNP_RMP_BOOKKEEPING + pfn * SNP_RMP_ENTRY_SIZE;
+    return rmp.t.base + SNP_RMP_BOOKKEEPING + pfn * SNP_RMP_ENTRY_SIZE;
 }
 
 static void load_entry(uint64_t pfn, SnpRmpEntry *e)
@@ -79,12 +72,6 @@ static void load_entry(uint64_t pfn, SnpRmpEntry *e)
                                  MEMTXATTRS_UNSPECIFIED, NULL);
     e->hi = address_space_ldq_le(&address_space_memory, entry_addr(pfn) + 8,
                                  MEMTXATTRS_UNSPECIFIED, NULL);
-}
-
-static void count_assigned(uint64_t pfn, int delta)
-{
-    rmp.assigned_2m[pfn / RMP_PAGES_PER_2M] += delta;
-    rmp.assigned_1g[pfn / PAGES_PER_1G] += delta;
 }
 
 /* Store one entry with rmp.lock held; returns true if it became assigned. */
@@ -100,7 +87,7 @@ static bool store_entry(uint64_t pfn, const SnpRmpEntry *e)
     address_space_stq_le(&address_space_memory, entry_addr(pfn) + 8, e->hi,
                          MEMTXATTRS_UNSPECIFIED, NULL);
     if (was != is) {
-        count_assigned(pfn, is ? 1 : -1);
+        snp_rmp_table_count(&rmp.t, pfn, is ? 1 : -1);
     }
     return is && !was;
 }
@@ -127,44 +114,58 @@ void snp_rmp_activate(uint64_t rmp_base, uint64_t rmp_end)
     uint64_t pfn;
 
     qemu_mutex_lock(&rmp.lock);
-    if (rmp.active || rmp_end < rmp_base + SNP_RMP_BOOKKEEPING) {
+    if (!snp_rmp_table_activate(&rmp.t, rmp_base, rmp_end)) {
         qemu_mutex_unlock(&rmp.lock);
         return;
     }
-    rmp.base = rmp_base;
-    rmp.end = rmp_end;
-    rmp.nr_pfns = (rmp_end + 1 - rmp_base - SNP_RMP_BOOKKEEPING) /
-                  SNP_RMP_ENTRY_SIZE;
-    rmp.assigned_2m = g_new0(uint16_t,
-                             DIV_ROUND_UP(rmp.nr_pfns, RMP_PAGES_PER_2M));
-    rmp.assigned_1g = g_new0(uint32_t, DIV_ROUND_UP(rmp.nr_pfns, PAGES_PER_1G));
-    /* Whatever software left in the table before SNP_EN counts from now. */
-    for (pfn = 0; pfn < rmp.nr_pfns; pfn++) {
+    /*
+     * Whatever software left in the table before SNP_EN counts from now;
+     * the host write checks, which take no lock, wait for the full count.
+     */
+    qatomic_set(&rmp.t.active, false);
+    for (pfn = 0; pfn < rmp.t.nr_pfns; pfn++) {
         SnpRmpEntry e;
 
         load_entry(pfn, &e);
         if (e.lo & RMP_ASSIGNED) {
-            count_assigned(pfn, 1);
+            snp_rmp_table_count(&rmp.t, pfn, 1);
         }
     }
-    rmp.active = true;
+    qatomic_set(&rmp.t.active, true);
     qemu_mutex_unlock(&rmp.lock);
     flush_all_tlbs();
 }
 
+/*
+ * A machine reset clears SYSCFG.SNP_EN on every CPU, and with it the
+ * table: RMP_BASE and RMP_END written after the reset name the table the
+ * next SNP_EN activates. The vCPUs are stopped while this runs.
+ */
+static void snp_rmp_machine_reset(void *opaque)
+{
+    qemu_mutex_lock(&rmp.lock);
+    snp_rmp_table_reset(&rmp.t);
+    qemu_mutex_unlock(&rmp.lock);
+}
+
+void snp_rmp_machine_init(void)
+{
+    qemu_register_reset(snp_rmp_machine_reset, NULL);
+}
+
 bool snp_rmp_is_active(void)
 {
-    return qatomic_read(&rmp.active);
+    return qatomic_read(&rmp.t.active);
 }
 
 uint64_t snp_rmp_nr_pfns(void)
 {
-    return snp_rmp_is_active() ? rmp.nr_pfns : 0;
+    return snp_rmp_is_active() ? rmp.t.nr_pfns : 0;
 }
 
 bool snp_rmp_read(uint64_t pfn, SnpRmpEntry *e)
 {
-    if (!snp_rmp_is_active() || pfn >= rmp.nr_pfns) {
+    if (!snp_rmp_is_active() || pfn >= rmp.t.nr_pfns) {
         return false;
     }
     load_entry(pfn, e);
@@ -176,7 +177,7 @@ void snp_rmp_write(uint64_t pfn, const SnpRmpEntry *e, unsigned int n)
     bool flush = false;
     unsigned int i;
 
-    if (!snp_rmp_is_active() || pfn + n > rmp.nr_pfns) {
+    if (!snp_rmp_is_active() || pfn + n > rmp.t.nr_pfns) {
         return;
     }
     qemu_mutex_lock(&rmp.lock);
@@ -231,7 +232,7 @@ int snp_rmp_update(uint64_t spa, const SnpRmpState *st)
     npages = st->pagesize ? RMP_PAGES_PER_2M : 1;
     pfn = spa >> TARGET_PAGE_BITS;
     if (spa & ((uint64_t)npages * TARGET_PAGE_SIZE - 1) ||
-        pfn + npages > rmp.nr_pfns) {
+        pfn + npages > rmp.t.nr_pfns) {
         return RMP_RET_FAIL_INPUT;
     }
     if (st->assigned &&
@@ -273,7 +274,7 @@ int snp_rmp_psmash(uint64_t spa)
     unsigned int i;
 
     if (!snp_rmp_is_active() || (spa & (2 * MiB - 1)) ||
-        pfn + RMP_PAGES_PER_2M > rmp.nr_pfns) {
+        pfn + RMP_PAGES_PER_2M > rmp.t.nr_pfns) {
         return RMP_RET_FAIL_INPUT;
     }
     qemu_mutex_lock(&rmp.lock);
@@ -300,28 +301,18 @@ int snp_rmp_psmash(uint64_t spa)
 
 bool snp_rmp_host_write_denied(uint64_t paddr, uint64_t page_size)
 {
-    uint64_t pfn = paddr >> TARGET_PAGE_BITS;
     SnpRmpEntry e;
 
     if (!snp_rmp_is_active()) {
         return false;
     }
-    if (paddr >= rmp.base && paddr <= rmp.end) {
-        return true;
-    }
-    if (pfn >= rmp.nr_pfns) {
+    switch (snp_rmp_table_check_write(&rmp.t, paddr, page_size)) {
+    case SNP_RMP_WRITE_OK:
         return false;
-    }
-    /* A large mapping must not cover any assigned page. */
-    if (page_size >= 1 * GiB) {
-        return rmp.assigned_1g[pfn / PAGES_PER_1G] != 0;
-    }
-    if (rmp.assigned_2m[pfn / RMP_PAGES_PER_2M] == 0) {
-        return false;
-    }
-    if (page_size >= 2 * MiB) {
+    case SNP_RMP_WRITE_DENIED:
         return true;
+    default:
+        load_entry(paddr >> TARGET_PAGE_BITS, &e);
+        return e.lo & RMP_ASSIGNED;
     }
-    load_entry(pfn, &e);
-    return e.lo & RMP_ASSIGNED;
 }

@@ -5,16 +5,16 @@
  * processor bookkeeping followed by one 16-byte entry per 4 KiB page
  * (Milan/Genoa format, see the facts sheet section 2.1). Everything that
  * changes it - RMPUPDATE and PSMASH executed by a vCPU, and the PSP's
- * firmware - goes through this file, which keeps the per-2 MiB and per-1 GiB
- * counts of assigned pages that the host write checks need, and flushes
- * the TLBs of every vCPU when a page becomes assigned: the checks are made
- * when a translation is filled, so no stale writable translation of an
- * assigned page may survive.
+ * firmware - goes through this file, which keeps the per-2 MiB counts of
+ * assigned pages that the host write checks need (snp-rmp-table.c), and
+ * flushes the TLBs of every vCPU when a page becomes assigned: the checks
+ * are made when a translation is filled, so no stale writable translation
+ * of an assigned page may survive.
  *
- * Once the first CPU sets SYSCFG.SNP_EN, the table is "active": it is
- * scanned once to build the counts, and software can no longer write the
- * RMP's own memory (the model's choice: it keeps the counts exact; on
- * hardware the firmware protects those pages at SNP_INIT).
+ * Once the first CPU sets SYSCFG.SNP_EN, the table is "active" until the
+ * machine resets: it is scanned once to build the counts, and software can
+ * no longer write the RMP's own memory (the model's choice: it keeps the
+ * counts exact; on hardware the firmware protects those pages at SNP_INIT).
  *
  * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
  *
@@ -22,6 +22,8 @@
  */
 #ifndef TARGET_I386_SNP_RMP_H
 #define TARGET_I386_SNP_RMP_H
+
+#include "snp-rmp-table.h"
 
 /* Low quadword of an RMP entry */
 #define RMP_ASSIGNED        (1ULL << 0)
@@ -42,8 +44,6 @@ enum {
     RMP_RET_FAIL_OVERLAP = 4,
     RMP_RET_FAIL_SIZEMISMATCH = 6,
 };
-
-#define RMP_PAGES_PER_2M    512
 
 typedef struct SnpRmpEntry {
     uint64_t lo;
@@ -66,7 +66,12 @@ static inline bool snp_rmp_is_firmware_page(const SnpRmpEntry *e)
            !(e->lo & RMP_ASID_MASK);
 }
 
-/* Called when a CPU sets SNP_EN; the first call activates the table. */
+/* The machine has an RMP: its table ends at every machine reset. */
+void snp_rmp_machine_init(void);
+/*
+ * Called when a CPU sets SNP_EN; the first call since the machine reset
+ * activates the table.
+ */
 void snp_rmp_activate(uint64_t rmp_base, uint64_t rmp_end);
 bool snp_rmp_is_active(void);
 /* Number of pages the table describes (0 before activation) */
@@ -92,8 +97,9 @@ void snp_rmp_clear_hv_fixed(void);
 
 /*
  * Whether a write by the host (not a guest) to @paddr through a translation
- * of @page_size bytes fails the RMP check: the page is assigned, a larger
- * mapping covers an assigned page, or the page belongs to the RMP itself.
+ * of @page_size bytes fails the RMP check: the page is assigned, the 2 MiB
+ * region a 2 MiB or 1 GiB mapping writes to holds an assigned page, or the
+ * page belongs to the RMP itself (snp_rmp_table_check_write()).
  */
 bool snp_rmp_host_write_denied(uint64_t paddr, uint64_t page_size);
 
