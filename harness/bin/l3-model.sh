@@ -31,6 +31,13 @@ if ! status_prog=$(test_prog snp-platform-status 2>"$VOUT/l3-status-cc.err"); th
 	exit 0
 fi
 cp "$status_prog" "$extra/tests/snp-platform-status"
+# /dev/sev's answers to wrong requests; stock-eval.sh compares them with
+# stock 6.12's.
+if ! errors_prog=$(test_prog dev-sev-errors 2>"$VOUT/l3-errors-cc.err"); then
+	result FAIL L3 model:boot "dev-sev-errors.c does not build: $(cat "$VOUT/l3-errors-cc.err")"
+	exit 0
+fi
+cp "$errors_prog" "$extra/tests/dev-sev-errors"
 echo enabled >"$extra/tests/expect-snp-status"
 initrd=$VOUT/l3-initramfs.cpio.gz
 pack_initramfs "$extra" "$VOUT/l3-extra.cpio.gz"

@@ -15,7 +15,7 @@ qemu=$OUT/model/build/qemu-system-x86_64
 # skip_from N REASON: SKIP the tests from the N-th (0: fetch) on.
 tests=(fetch boot snp-host platform-status kvm-amd snp-launch snp-launch-cpuid-fixup
 	snp-launch-reupdate launch-digest decommission id-block id-block-bad-measurement
-	id-block-bad-signature id-block-bad-policy id-block-bad-author-sig launch-vmsa msr-locks)
+	id-block-bad-signature id-block-bad-policy id-block-bad-author-sig launch-vmsa msr-locks dev-sev)
 skip_from() {
 	local t
 	for t in "${tests[@]:$1}"; do

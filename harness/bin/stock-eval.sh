@@ -266,3 +266,35 @@ else
 	bad=$(grep -m1 '^FAIL' <<<"$locks" | cut -f2- | sed 's/\t/: /' || true)
 	result FAIL L3 stock-6.12:msr-locks "${bad:-snp-msr-locks: ${prog:+$(det "$prog")}${prog:-did not run}}, log: $console"
 fi
+
+# --- dev-sev: /dev/sev answers as 6.12's does ------------------------------
+# tests/dev-sev-errors.c sends /dev/sev requests that are wrong in one way
+# each (and a few good ones) with SNP initialised, on both kernels on the
+# same model: the answer (return value, errno, firmware status field) of
+# this series' kernel (L3-model's boot) must be stock 6.12's for every
+# case; which check comes first shows in which error wins. One result per
+# case, stock-6.12:dev-sev:CASE.
+stock_dse=$(ktap --subtest dev-sev-errors "$console")
+ours_log=$VOUT/l3-model.log
+ours_dse=""
+[ -f "$ours_log" ] && ours_dse=$(ktap --subtest dev-sev-errors "$(console_text "$ours_log")")
+if [ -z "$stock_dse" ]; then
+	result FAIL L3 stock-6.12:dev-sev "dev-sev-errors did not run on 6.12: $(det "$(ktap_get "$parsed" dev-sev-errors)"), log: $console"
+elif [ -z "$ours_dse" ]; then
+	result FAIL L3 stock-6.12:dev-sev "dev-sev-errors did not run on our kernel (L3-model), log: $ours_log"
+else
+	while IFS=$'\t' read -r s name detail; do
+		[ "$s" = PASS ] || {
+			result FAIL L3 "stock-6.12:dev-sev:$name" "on 6.12 the case itself failed: $detail"
+			continue
+		}
+		ours=$(awk -F '\t' -v n="$name" '$2 == n { print $1 "\t" $3; exit }' <<<"$ours_dse")
+		if [ -z "$ours" ]; then
+			result FAIL L3 "stock-6.12:dev-sev:$name" "6.12: $detail; ours: not run"
+		elif [ "$ours" = "PASS"$'\t'"$detail" ]; then
+			result PASS L3 "stock-6.12:dev-sev:$name" "$detail on both"
+		else
+			result FAIL L3 "stock-6.12:dev-sev:$name" "6.12: $detail; ours: ${ours#*$'\t'}"
+		fi
+	done <<<"$stock_dse"
+fi

@@ -3,7 +3,8 @@
 # (L3): static busybox, harness/l3-stock/init with /lib/ktap.sh, ccp, kvm,
 # kvm_amd and their dependencies and msr from out/stock-6.12 (modules.load,
 # in load order), and the model's test programs (snp-platform-status,
-# snp-msr-locks, snp-launch with the ID blocks of tests/make_id_block.py).
+# snp-msr-locks, dev-sev-errors, snp-launch with the ID blocks of
+# tests/make_id_block.py).
 #   stock-initramfs.sh KERNEL-RELEASE
 # Writes out/l3-stock-initramfs.cpio.gz and out/l3-stock.env, which says
 # what is missing from it and why (launch_cc: snp-launch does not build;
@@ -22,7 +23,7 @@ cp "$HARNESS/l3-stock/init" "$root/init"
 chmod +x "$root/init"
 cp "$HARNESS/initramfs/ktap.sh" "$root/lib/ktap.sh"
 
-for prog in snp-platform-status snp-msr-locks; do
+for prog in snp-platform-status snp-msr-locks dev-sev-errors; do
 	bin=$(test_prog "$prog" 2>"$OUT/l3-stock-cc.err") ||
 		die "$prog.c does not build: $(cat "$OUT/l3-stock-cc.err")"
 	cp "$bin" "$root/bin/$prog"
