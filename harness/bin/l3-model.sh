@@ -109,6 +109,21 @@ parsed=$(ktap --all "$console")
 ktap_results L3 --match debugfs- --prefix model:debugfs- --expect status \
 	--expect rmp-entry --missing "not checked, log: $console" "$console"
 
+# An SNP host refuses suspend to RAM (the init tries it with pm_test "core"),
+# and says so.
+s=$(ktap_get "$parsed" suspend-refused)
+refused=$(strip_timestamps <"$console" | grep -m1 '^SEV-SNP: suspend refused' || true)
+case "${s%%$'\t'*}" in
+PASS)
+	if [ -n "$refused" ]; then
+		result PASS L3 model:suspend-refused "${s#*$'\t'}; $refused"
+	else
+		result FAIL L3 model:suspend-refused "refused without the 'SEV-SNP: suspend refused' line, log: $console"
+	fi ;;
+SKIP) result SKIP L3 model:suspend-refused "${s#*$'\t'}" ;;
+*) result FAIL L3 model:suspend-refused "${s:+${s#*$'\t'}}${s:-not run}, log: $console" ;;
+esac
+
 if dmesg_bad "$console" >&2; then
 	result FAIL L3 model:dmesg "kernel warnings or oopses, log: $console"
 else
