@@ -121,7 +121,7 @@ PASS)
 		result FAIL L3 model:suspend-refused "refused without the 'SEV-SNP: suspend refused' line, log: $console"
 	fi ;;
 SKIP) result SKIP L3 model:suspend-refused "${s#*$'\t'}" ;;
-*) result FAIL L3 model:suspend-refused "${s:+${s#*$'\t'}}${s:-not run}, log: $console" ;;
+*) result FAIL L3 model:suspend-refused "${s:+${s#*$'\t'}}${s:+, }log: $console" ;;
 esac
 
 if dmesg_bad "$console" >&2; then
