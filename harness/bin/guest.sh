@@ -28,13 +28,13 @@ pack_initramfs() {
 
 # test_prog NAME: build tools/testing/snp-platform/tests/NAME.c static (with
 # kselftest.h of the assembled tree) into out/snp-tests/NAME, once per
-# content of the source and the header; prints the binary's path, or the
+# content of the source and the headers; prints the binary's path, or the
 # first compiler error on standard error and fails.
 test_prog() {
 	local src=$TOP/tools/testing/snp-platform/tests/$1.c dir=$OUT/snp-tests
 	local bin=$dir/$1 inc=$SRC/tools/testing/selftests sum
 	mkdir -p "$dir"
-	sum=$(cat "$src" "$inc/kselftest.h" 2>/dev/null | sha256sum | cut -d' ' -f1)
+	sum=$(cat "$src" "${src%/*}"/*.h "$inc/kselftest.h" 2>/dev/null | sha256sum | cut -d' ' -f1)
 	if [ ! -x "$bin" ] || [ "$(cat "$bin.sum" 2>/dev/null)" != "$sum" ]; then
 		rm -f "$bin" "$bin.sum"
 		if ! gcc -static -O2 -Wall -Werror -I"$inc" -o "$bin.tmp" "$src" 2>"$dir/$1.err"; then

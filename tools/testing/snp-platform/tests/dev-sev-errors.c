@@ -30,67 +30,7 @@
 #include <linux/psp-sev.h>
 
 #include "kselftest.h"
-
-#ifndef __packed
-#define __packed __attribute__((packed))
-#endif
-
-/*
- * Upstream's command numbers after SEV_GET_ID2 (Linux 6.11 and later);
- * the build machine's headers (6.1) end at SEV_GET_ID2.
- */
-enum {
-	CMD_SNP_PLATFORM_STATUS = 9,
-	CMD_SNP_COMMIT,
-	CMD_SNP_SET_CONFIG,
-	CMD_SNP_VLEK_LOAD,
-	CMD_MAX,
-};
-_Static_assert(SEV_GET_ID2 + 1 == CMD_SNP_PLATFORM_STATUS,
-	       "SNP_PLATFORM_STATUS follows SEV_GET_ID2");
-
-/* Upstream's uAPI structures (include/uapi/linux/psp-sev.h, 6.12). */
-struct snp_status {
-	__u8 api_major;
-	__u8 api_minor;
-	__u8 state;
-	__u8 is_rmp_initialized:1;
-	__u8 rsvd:7;
-	__u32 build_id;
-	__u32 mask_chip_id:1;
-	__u32 mask_chip_key:1;
-	__u32 vlek_en:1;
-	__u32 rsvd1:29;
-	__u32 guest_count;
-	__u64 current_tcb_version;
-	__u64 reported_tcb_version;
-} __packed;
-
-struct snp_config {
-	__u64 reported_tcb;
-	__u32 mask_chip_id:1;
-	__u32 mask_chip_key:1;
-	__u32 rsvd:30;
-	__u8 rsvd1[52];
-} __packed;
-
-struct snp_vlek_load {
-	__u32 len;
-	__u8 vlek_wrapped_version;
-	__u8 rsvd[3];
-	__u64 vlek_wrapped_address;
-} __packed;
-
-struct snp_vlek_hashstick {
-	__u8 data[432];
-} __packed;
-
-_Static_assert(sizeof(struct snp_status) == 32, "snp_status size");
-_Static_assert(sizeof(struct snp_config) == 64, "snp_config size");
-_Static_assert(sizeof(struct snp_vlek_load) == 16, "snp_vlek_load size");
-_Static_assert(offsetof(struct snp_vlek_load, vlek_wrapped_address) == 8,
-	       "vlek_wrapped_address");
-_Static_assert(sizeof(struct sev_issue_cmd) == 16, "sev_issue_cmd size");
+#include "snp-dev-sev-uapi.h"
 
 #define ERROR_UNSET	0xdeadbeefU
 /* An address no process has mapped: the first page. */
@@ -153,7 +93,7 @@ static void test_dispatch(void)
 	/* Another ioctl number of the same type and size. */
 	answer("ioctl-not-issue-cmd", fd_rw, _IOWR('S', 0x1, struct sev_issue_cmd),
 	       SEV_PLATFORM_STATUS, 0);
-	issue("cmd-max", fd_rw, CMD_MAX, NULL);
+	issue("cmd-max", fd_rw, SEV_MAX_CMD, NULL);
 	issue("cmd-huge", fd_rw, 0x7fffffff, NULL);
 
 	/* The argument itself unreadable. */
@@ -166,18 +106,18 @@ static void test_dispatch(void)
 
 static void test_snp_platform_status(struct snp_status *st)
 {
-	issue("snp-platform-status:null", fd_rw, CMD_SNP_PLATFORM_STATUS, NULL);
+	issue("snp-platform-status:null", fd_rw, SNP_PLATFORM_STATUS_CMD, NULL);
 	answer("snp-platform-status:bad-ptr", fd_rw, SEV_ISSUE_CMD,
-	       CMD_SNP_PLATFORM_STATUS, BAD_PTR);
-	issue("snp-platform-status:ro", fd_ro, CMD_SNP_PLATFORM_STATUS, st);
+	       SNP_PLATFORM_STATUS_CMD, BAD_PTR);
+	issue("snp-platform-status:ro", fd_ro, SNP_PLATFORM_STATUS_CMD, st);
 	memset(st, 0, sizeof(*st));
-	issue("snp-platform-status:rw", fd_rw, CMD_SNP_PLATFORM_STATUS, st);
+	issue("snp-platform-status:rw", fd_rw, SNP_PLATFORM_STATUS_CMD, st);
 }
 
 static void test_snp_commit(void)
 {
-	issue("snp-commit:ro", fd_ro, CMD_SNP_COMMIT, NULL);
-	issue("snp-commit:rw", fd_rw, CMD_SNP_COMMIT, NULL);
+	issue("snp-commit:ro", fd_ro, SNP_COMMIT_CMD, NULL);
+	issue("snp-commit:rw", fd_rw, SNP_COMMIT_CMD, NULL);
 }
 
 static void test_snp_set_config(const struct snp_status *st)
@@ -190,18 +130,18 @@ static void test_snp_set_config(const struct snp_status *st)
 	cfg.mask_chip_id = st->mask_chip_id;
 	cfg.mask_chip_key = st->mask_chip_key;
 
-	issue("snp-set-config:ro:null", fd_ro, CMD_SNP_SET_CONFIG, NULL);
-	issue("snp-set-config:ro", fd_ro, CMD_SNP_SET_CONFIG, &cfg);
-	issue("snp-set-config:null", fd_rw, CMD_SNP_SET_CONFIG, NULL);
+	issue("snp-set-config:ro:null", fd_ro, SNP_SET_CONFIG_CMD, NULL);
+	issue("snp-set-config:ro", fd_ro, SNP_SET_CONFIG_CMD, &cfg);
+	issue("snp-set-config:null", fd_rw, SNP_SET_CONFIG_CMD, NULL);
 	answer("snp-set-config:bad-ptr", fd_rw, SEV_ISSUE_CMD,
-	       CMD_SNP_SET_CONFIG, BAD_PTR);
-	issue("snp-set-config:same", fd_rw, CMD_SNP_SET_CONFIG, &cfg);
+	       SNP_SET_CONFIG_CMD, BAD_PTR);
+	issue("snp-set-config:same", fd_rw, SNP_SET_CONFIG_CMD, &cfg);
 
 	cfg.rsvd = 1;
-	issue("snp-set-config:rsvd", fd_rw, CMD_SNP_SET_CONFIG, &cfg);
+	issue("snp-set-config:rsvd", fd_rw, SNP_SET_CONFIG_CMD, &cfg);
 	cfg.rsvd = 0;
 	cfg.rsvd1[51] = 1;
-	issue("snp-set-config:rsvd1", fd_rw, CMD_SNP_SET_CONFIG, &cfg);
+	issue("snp-set-config:rsvd1", fd_rw, SNP_SET_CONFIG_CMD, &cfg);
 }
 
 static void test_snp_vlek_load(void)
@@ -213,26 +153,26 @@ static void test_snp_vlek_load(void)
 	req.len = sizeof(req);
 	req.vlek_wrapped_address = (__u64)(uintptr_t)&blob;
 
-	issue("snp-vlek-load:ro:null", fd_ro, CMD_SNP_VLEK_LOAD, NULL);
-	issue("snp-vlek-load:ro", fd_ro, CMD_SNP_VLEK_LOAD, &req);
-	issue("snp-vlek-load:null", fd_rw, CMD_SNP_VLEK_LOAD, NULL);
-	answer("snp-vlek-load:bad-ptr", fd_rw, SEV_ISSUE_CMD, CMD_SNP_VLEK_LOAD,
+	issue("snp-vlek-load:ro:null", fd_ro, SNP_VLEK_LOAD_CMD, NULL);
+	issue("snp-vlek-load:ro", fd_ro, SNP_VLEK_LOAD_CMD, &req);
+	issue("snp-vlek-load:null", fd_rw, SNP_VLEK_LOAD_CMD, NULL);
+	answer("snp-vlek-load:bad-ptr", fd_rw, SEV_ISSUE_CMD, SNP_VLEK_LOAD_CMD,
 	       BAD_PTR);
 
 	req.len = sizeof(req) + 1;
-	issue("snp-vlek-load:len", fd_rw, CMD_SNP_VLEK_LOAD, &req);
+	issue("snp-vlek-load:len", fd_rw, SNP_VLEK_LOAD_CMD, &req);
 	req.len = sizeof(req);
 	req.vlek_wrapped_version = 1;
-	issue("snp-vlek-load:version", fd_rw, CMD_SNP_VLEK_LOAD, &req);
+	issue("snp-vlek-load:version", fd_rw, SNP_VLEK_LOAD_CMD, &req);
 	req.vlek_wrapped_version = 0;
 	req.rsvd[2] = 1;
-	issue("snp-vlek-load:rsvd", fd_rw, CMD_SNP_VLEK_LOAD, &req);
+	issue("snp-vlek-load:rsvd", fd_rw, SNP_VLEK_LOAD_CMD, &req);
 	req.rsvd[2] = 0;
 	req.vlek_wrapped_address = BAD_PTR;
-	issue("snp-vlek-load:bad-blob-ptr", fd_rw, CMD_SNP_VLEK_LOAD, &req);
+	issue("snp-vlek-load:bad-blob-ptr", fd_rw, SNP_VLEK_LOAD_CMD, &req);
 	/* A hashstick of zeroes: the firmware refuses to unwrap it. */
 	req.vlek_wrapped_address = (__u64)(uintptr_t)&blob;
-	issue("snp-vlek-load:zero-blob", fd_rw, CMD_SNP_VLEK_LOAD, &req);
+	issue("snp-vlek-load:zero-blob", fd_rw, SNP_VLEK_LOAD_CMD, &req);
 }
 
 /* The legacy commands that need a writable open, and two status reads. */

@@ -25,50 +25,8 @@
 #include <linux/psp-sev.h>
 
 #include "kselftest.h"
+#include "snp-dev-sev-uapi.h"
 
-#ifndef __packed
-#define __packed __attribute__((packed))
-#endif
-
-/*
- * The build machine's uAPI headers (Debian 12: 6.1) end at SEV_GET_ID2.
- * SNP_PLATFORM_STATUS is the command after it in upstream's enum (6.11 and
- * later); it has its own name here so that newer headers do not clash.
- */
-#define SNP_PLATFORM_STATUS_CMD	9
-_Static_assert(SEV_GET_ID2 + 1 == SNP_PLATFORM_STATUS_CMD,
-	       "SNP_PLATFORM_STATUS follows SEV_GET_ID2");
-
-/*
- * Upstream's struct sev_user_data_snp_status (include/uapi/linux/psp-sev.h,
- * Linux 6.12), byte for byte: the 32-byte SNP_PLATFORM_STATUS buffer of the
- * SEV-SNP firmware ABI.
- */
-struct snp_status {
-	__u8 api_major;
-	__u8 api_minor;
-	__u8 state;
-	__u8 is_rmp_initialized:1;
-	__u8 rsvd:7;
-	__u32 build_id;
-	__u32 mask_chip_id:1;
-	__u32 mask_chip_key:1;
-	__u32 vlek_en:1;
-	__u32 rsvd1:29;
-	__u32 guest_count;
-	__u64 current_tcb_version;
-	__u64 reported_tcb_version;
-} __packed;
-
-_Static_assert(sizeof(struct snp_status) == 32, "snp_status size");
-_Static_assert(offsetof(struct snp_status, state) == 2, "state");
-_Static_assert(offsetof(struct snp_status, build_id) == 4, "build_id");
-_Static_assert(offsetof(struct snp_status, guest_count) == 12, "guest_count");
-_Static_assert(offsetof(struct snp_status, current_tcb_version) == 16,
-	       "current_tcb_version");
-_Static_assert(offsetof(struct snp_status, reported_tcb_version) == 24,
-	       "reported_tcb_version");
-_Static_assert(sizeof(struct sev_issue_cmd) == 16, "sev_issue_cmd size");
 _Static_assert(sizeof(struct sev_user_data_status) == 12,
 	       "sev_user_data_status size");
 
