@@ -10,8 +10,10 @@
 # ways, the report signature with the test VCEK, the test certificate
 # chain); and the model's pure rules - the RMP table across a machine
 # reset and the host write check (src/target/i386/snp-rmp-table.c), the
-# addresses in platform command buffers (src/hw/i386/snp-fw-buf.c) - built
-# with tests/rules/rules-test.c, which checks them itself. All print KTAP;
+# addresses in platform command buffers (src/hw/i386/snp-fw-buf.c), what
+# the firmware requires of every CPU before SNP_INIT, DF_FLUSH and
+# SNP_SHUTDOWN (src/hw/i386/snp-fw-rules.c) - built with
+# tests/rules/rules-test.c, which checks them itself. All print KTAP;
 # one result per case: model:unit:<case>.
 . "$(dirname "$0")/lib.sh"
 
@@ -45,11 +47,11 @@ run_cases() {
 
 run_cases launch-digest python3 "$unit/test_launch_digest.py" --ld-tool "$tool"
 
-# --- the RMP table and command-buffer addresses ------------------------------
+# --- the RMP table, command-buffer addresses, the firmware's CPU rules -------
 if gcc -O2 -Wall -Werror -I"$model/src/target/i386" -I"$model/src/hw/i386" \
 	-o "$dir/rules-test" "$model/tests/rules/rules-test.c" \
 	"$model/src/target/i386/snp-rmp-table.c" "$model/src/hw/i386/snp-fw-buf.c" \
-	2>"$dir/rules-cc.err"; then
+	"$model/src/hw/i386/snp-fw-rules.c" 2>"$dir/rules-cc.err"; then
 	run_cases rules "$dir/rules-test"
 else
 	result FAIL L3 model:unit:rules-build "rules-test does not build: $(grep -m1 -E 'error|cannot find' "$dir/rules-cc.err" || head -n 1 "$dir/rules-cc.err")"

@@ -2,7 +2,8 @@
 # L3: boot the test kernel on the SNP platform model (our QEMU build, see
 # tools/testing/snp-platform/) and check that the kernel finds an SNP host:
 # CPUID, the SNP MSRs, the RMP table the model's BIOS reserved, and an AMD
-# IOMMU with SNP. Parts of the platform the model does not have yet are
+# IOMMU with SNP, and that it keeps the firmware's rules about every CPU
+# (model:rule:NAME). Parts of the platform the model does not have yet are
 # reported as SKIP with the reason.
 . "$(dirname "$0")/lib.sh"
 
@@ -77,10 +78,12 @@ log "booting the test kernel on the SNP platform model"
 log_file=$VOUT/l3-model.log
 t=$SECONDS rc=0
 # KUnit is off in the test kernel unless asked for: run the suite that
-# executes RMPUPDATE and PSMASH, which needs an SNP host.
+# executes RMPUPDATE and PSMASH, which needs an SNP host. Every CPU comes
+# out of reset with MSR_VM_HSAVE_PA set (stale-hsave), as a hypervisor
+# that ran before may leave it: SNP_INIT fails unless the kernel clears it.
 fw_log=$VOUT/l3-model-fw.log
 rm -f "$fw_log"
-MODEL_PSP_OPTS="digest-log=$fw_log" QEMU_MODEL=1 \
+MODEL_PSP_OPTS="digest-log=$fw_log,stale-hsave=0x100000" QEMU_MODEL=1 \
 	KERNEL_ARGS="l2.only=$(IFS=,; echo "${nested[*]}") kunit.enable=1 kunit.filter_glob=snp_rmp_live l2.unload" \
 	"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
 	"$log_file" "${L3_TIMEOUT:-300}" || rc=$?
@@ -190,6 +193,26 @@ if [ "$(ktap_status "$parsed" psp-unbind)" = PASS ] && [ -n "$down" ] &&
 else
 	result FAIL L3 model:psp-shutdown "psp-unbind: $(ktap_get "$parsed" psp-unbind || true); ${down:-no 'firmware shut down' line}; IOMMU log pages ${iommu_pages:-?}; leaked ${leaked_before:-?} -> ${leaked_after:-?}, log: $console"
 fi
+
+# The firmware's rules about every CPU (src/hw/i386/snp-fw-rules.c): the
+# model logs each check as "rule NAME CMD cpus=N ok" or "... fail ...".
+# Each rule must have been checked in this boot and never been broken:
+# the same SNP MSRs and a clear VM_HSAVE_PA on every CPU at SNP_INIT(_EX),
+# a WBINVD on every CPU since the last INIT, SNP_INIT or DECOMMISSION
+# before DF_FLUSH, SNP_DF_FLUSH and SNP_SHUTDOWN_EX.
+for rule in snp-msrs-agree hsave-clear wbinvd-before-df-flush wbinvd-before-snp-shutdown; do
+	checks=$(grep -E "^rule $rule " "$fw_log" 2>/dev/null || true)
+	n_ok=$(grep -c ' ok$' <<<"$checks" || true)
+	bad=$(grep -m1 ' fail ' <<<"$checks" || true)
+	cmds=$(awk '{ print $3 }' <<<"$checks" | sort -u | paste -sd, -)
+	if [ -n "$bad" ]; then
+		result FAIL L3 "model:rule:$rule" "${bad#rule }, log: $fw_log"
+	elif [ "${n_ok:-0}" -gt 0 ]; then
+		result PASS L3 "model:rule:$rule" "checked $n_ok time(s) by $cmds, never broken"
+	else
+		result FAIL L3 "model:rule:$rule" "never checked in this boot, log: $fw_log"
+	fi
+done
 
 # The driver's error paths, with the firmware model's fault injection.
 # Each check starts the next boot (fi_start) before it waits for its own

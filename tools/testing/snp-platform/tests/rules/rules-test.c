@@ -2,9 +2,11 @@
 /*
  * rules-test: unit test of the SNP platform model's pure rules, outside
  * QEMU: the RMP table's life across a machine reset and the host write
- * check (src/target/i386/snp-rmp-table.c), and the addresses the firmware
- * takes from platform command buffers (src/hw/i386/snp-fw-buf.c). Built
- * and run by harness/bin/l3-model-unit.sh.
+ * check (src/target/i386/snp-rmp-table.c), the addresses the firmware
+ * takes from platform command buffers (src/hw/i386/snp-fw-buf.c), and
+ * what the firmware requires of every CPU before SNP_INIT, DF_FLUSH and
+ * SNP_SHUTDOWN (src/hw/i386/snp-fw-rules.c). Built and run by
+ * harness/bin/l3-model-unit.sh.
  *
  *   rules-test
  *
@@ -17,6 +19,7 @@
 #include <string.h>
 #include "snp-rmp-table.h"
 #include "snp-fw-buf.h"
+#include "snp-fw-rules.h"
 
 #define SZ_4K		0x1000ULL
 #define SZ_2M		0x200000ULL
@@ -226,11 +229,204 @@ static void fw_strips_cbit_from_platform_addresses(void)
 	report("fw-strips-cbit-from-platform-addresses");
 }
 
+/* One CPU of an SNP host as SNP_INIT wants it */
+#define RULES_RMP_BASE	0x7f600000ULL
+#define RULES_RMP_END	0x7fe03fffULL
+#define GOOD_CPU { .vm_hsave_pa = 0, .syscfg = (1ULL << 23) | (1ULL << 24), \
+		   .rmp_base = RULES_RMP_BASE, .rmp_end = RULES_RMP_END, \
+		   .wbinvd = true }
+
+/* A rule's outcome as a test wants it */
+struct rule_want {
+	bool ok;
+	uint32_t status;
+	unsigned int cpu, nr_bad;
+	const char *what;
+};
+
+static void want_rule(const char *name, SnpFwRuleCheck got,
+		      const struct rule_want *w)
+{
+	if (got.ok != w->ok)
+		fail("%s: %s, want %s", name, got.ok ? "ok" : "broken",
+		     w->ok ? "ok" : "broken");
+	else if (!w->ok && (got.status != w->status || got.cpu != w->cpu ||
+			    got.nr_bad != w->nr_bad ||
+			    strcmp(got.what ? got.what : "",
+				   w->what ? w->what : "")))
+		fail("%s: status 0x%02x cpu %u bad %u (%s), want 0x%02x cpu %u bad %u (%s)",
+		     name, got.status, got.cpu, got.nr_bad,
+		     got.what ? got.what : "-", w->status, w->cpu, w->nr_bad,
+		     w->what ? w->what : "-");
+}
+
+/*
+ * Issue 17 item 7, rule 1: SNP_INIT(_EX) fails with INVALID_CONFIG unless
+ * MSR_VM_HSAVE_PA is 0 on every CPU; the first CPU with it set is reported.
+ */
+static void fw_init_needs_hsave_clear_on_every_cpu(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t hsave[4];
+		unsigned int n;
+		struct rule_want want;
+	} t[] = {
+		{ "clear on 4 CPUs", { 0, 0, 0, 0 }, 4, { .ok = true } },
+		{ "set on the last CPU", { 0, 0, 0, 0x1000 }, 4,
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 3, 1, "vm_hsave_pa" } },
+		{ "set on the boot CPU", { 0x2000, 0, 0, 0 }, 4,
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 0, 1, "vm_hsave_pa" } },
+		{ "set on CPUs 1 and 2", { 0, 0x1000, 0x2000, 0 }, 4,
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 1, 2, "vm_hsave_pa" } },
+		{ "one CPU, set", { 0x1000 }, 1,
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 0, 1, "vm_hsave_pa" } },
+	};
+	size_t i, c;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		SnpFwCpu cpus[4] = { GOOD_CPU, GOOD_CPU, GOOD_CPU, GOOD_CPU };
+
+		for (c = 0; c < t[i].n; c++)
+			cpus[c].vm_hsave_pa = t[i].hsave[c];
+		want_rule(t[i].name, snp_fw_rule_hsave_clear(cpus, t[i].n),
+			  &t[i].want);
+	}
+	report("fw-init-needs-hsave-clear-on-every-cpu");
+}
+
+/*
+ * Issue 17 item 7, rule 1: SNP_INIT(_EX) fails with INVALID_CONFIG unless
+ * SYSCFG.SNP_EN, RMP_BASE and RMP_END are the same on every CPU. Other
+ * SYSCFG bits do not matter, and SNP_EN clear on every CPU agrees (the
+ * firmware refuses that for another reason).
+ */
+static void fw_init_needs_same_snp_msrs_on_every_cpu(void)
+{
+	enum { SAME, SNP_EN_OFF, MFDM_OFF, BASE, END };
+	static const struct {
+		const char *name;
+		int change[4];		/* what differs on each CPU */
+		struct rule_want want;
+	} t[] = {
+		{ "all the same", { SAME, SAME, SAME, SAME }, { .ok = true } },
+		{ "SNP_EN clear everywhere",
+		  { SNP_EN_OFF, SNP_EN_OFF, SNP_EN_OFF, SNP_EN_OFF }, { .ok = true } },
+		{ "another SYSCFG bit differs", { SAME, MFDM_OFF, SAME, SAME },
+		  { .ok = true } },
+		{ "SNP_EN clear on CPU 2", { SAME, SAME, SNP_EN_OFF, SAME },
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 2, 1, "syscfg.snp_en" } },
+		{ "SNP_EN set on CPU 0 only",
+		  { SAME, SNP_EN_OFF, SNP_EN_OFF, SNP_EN_OFF },
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 1, 3, "syscfg.snp_en" } },
+		{ "RMP_BASE differs on CPU 1", { SAME, BASE, SAME, SAME },
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 1, 1, "rmp_base" } },
+		{ "RMP_END differs on CPU 3", { SAME, SAME, SAME, END },
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 3, 1, "rmp_end" } },
+	};
+	size_t i, c;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		SnpFwCpu cpus[4] = { GOOD_CPU, GOOD_CPU, GOOD_CPU, GOOD_CPU };
+
+		for (c = 0; c < 4; c++) {
+			switch (t[i].change[c]) {
+			case SNP_EN_OFF:
+				cpus[c].syscfg &= ~SNP_FW_RULE_SYSCFG_SNP_EN;
+				break;
+			case MFDM_OFF:
+				cpus[c].syscfg ^= 1ULL << 19;
+				break;
+			case BASE:
+				cpus[c].rmp_base += SZ_2M;
+				break;
+			case END:
+				cpus[c].rmp_end -= SZ_4K;
+				break;
+			}
+		}
+		want_rule(t[i].name, snp_fw_rule_msrs_agree(cpus, 4), &t[i].want);
+	}
+	report("fw-init-needs-same-snp-msrs-on-every-cpu");
+}
+
+/*
+ * Issue 17 item 7, rule 2: DF_FLUSH, SNP_DF_FLUSH and SNP_SHUTDOWN_EX fail
+ * with WBINVD_REQUIRED until every CPU executed WBINVD in this epoch.
+ */
+static void fw_flush_needs_wbinvd_on_every_cpu(void)
+{
+	static const struct {
+		const char *name;
+		bool done[4];
+		unsigned int n;
+		struct rule_want want;
+	} t[] = {
+		{ "every CPU", { true, true, true, true }, 4, { .ok = true } },
+		{ "no CPU (a new epoch)", { false, false, false, false }, 4,
+		  { false, SNP_FW_RULE_WBINVD_REQUIRED, 0, 4, NULL } },
+		{ "all but CPU 3", { true, true, true, false }, 4,
+		  { false, SNP_FW_RULE_WBINVD_REQUIRED, 3, 1, NULL } },
+		{ "the boot CPU only", { true, false, false, false }, 4,
+		  { false, SNP_FW_RULE_WBINVD_REQUIRED, 1, 3, NULL } },
+		{ "one CPU, done", { true }, 1, { .ok = true } },
+	};
+	size_t i, c;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		SnpFwCpu cpus[4] = { GOOD_CPU, GOOD_CPU, GOOD_CPU, GOOD_CPU };
+
+		for (c = 0; c < t[i].n; c++)
+			cpus[c].wbinvd = t[i].done[c];
+		want_rule(t[i].name, snp_fw_rule_wbinvd_done(cpus, t[i].n),
+			  &t[i].want);
+	}
+	report("fw-flush-needs-wbinvd-on-every-cpu");
+}
+
+/*
+ * Issue 17 item 7: the firmware log's line per check, which l3-model.sh
+ * reads (model:rule:NAME).
+ */
+static void fw_rule_log_lines(void)
+{
+	static const struct {
+		const char *name;
+		const char *rule, *cmd;
+		unsigned int n;
+		SnpFwRuleCheck c;
+		const char *want;
+	} t[] = {
+		{ "ok", SNP_FW_RULE_HSAVE_CLEAR, "snp-init-ex", 2, { .ok = true },
+		  "rule hsave-clear snp-init-ex cpus=2 ok" },
+		{ "MSR broken", SNP_FW_RULE_HSAVE_CLEAR, "snp-init", 2,
+		  { false, SNP_FW_RULE_INVALID_CONFIG, 1, 1, "vm_hsave_pa" },
+		  "rule hsave-clear snp-init cpus=2 fail status=0x03 cpu=1 vm_hsave_pa bad=1" },
+		{ "WBINVD missing", SNP_FW_RULE_WBINVD_DF_FLUSH, "snp-df-flush", 2,
+		  { false, SNP_FW_RULE_WBINVD_REQUIRED, 0, 2, NULL },
+		  "rule wbinvd-before-df-flush snp-df-flush cpus=2 fail status=0x0e cpu=0 bad=2" },
+	};
+	char line[192];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snp_fw_rule_format(line, sizeof(line), t[i].rule, t[i].cmd,
+				   t[i].n, &t[i].c);
+		if (strcmp(line, t[i].want))
+			fail("%s: \"%s\", want \"%s\"", t[i].name, line, t[i].want);
+	}
+	report("fw-rule-log-lines");
+}
+
 int main(void)
 {
-	printf("KTAP version 1\n1..3\n");
+	printf("KTAP version 1\n1..7\n");
 	rmp_table_reactivates_after_reset();
 	host_write_1g_checks_its_2m_region();
 	fw_strips_cbit_from_platform_addresses();
+	fw_init_needs_hsave_clear_on_every_cpu();
+	fw_init_needs_same_snp_msrs_on_every_cpu();
+	fw_flush_needs_wbinvd_on_every_cpu();
+	fw_rule_log_lines();
 	return failed ? 1 : 0;
 }

@@ -534,6 +534,8 @@ uint32_t snp_fw_decommission(SnpFw *fw, hwaddr buf)
     snp_fw_log(fw, "decommission gctx=0x%" PRIx64 " asid=%u",
                (uint64_t)g->gctx, g->asid);
     memset(g, 0, sizeof(*g));
+    /* Its lines may still be cached: DF_FLUSH needs a WBINVD after this. */
+    snp_fw_caches_dirty(fw, "decommission");
     return SEV_RET_SUCCESS;
 }
 

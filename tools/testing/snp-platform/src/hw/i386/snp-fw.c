@@ -8,6 +8,13 @@
  * SNP_COMMIT. Any other defined command answers UNSUPPORTED, an undefined
  * one INVALID_COMMAND: nothing the model cannot do succeeds silently.
  *
+ * The rules about every CPU's state (snp-fw-rules.c) are checked here:
+ * SNP_INIT(_EX) wants the same SYSCFG.SNP_EN, RMP_BASE and RMP_END on every
+ * CPU and MSR_VM_HSAVE_PA clear (INVALID_CONFIG); DF_FLUSH, SNP_DF_FLUSH
+ * and SNP_SHUTDOWN(_EX) want a WBINVD on every CPU since the last INIT,
+ * SNP_INIT or SNP_DECOMMISSION (WBINVD_REQUIRED). Each check is one
+ * "rule ..." line in the firmware log.
+ *
  * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -31,6 +38,10 @@
 
 /* The C-bit the firmware strips is the one the CPU reports. */
 QEMU_BUILD_BUG_ON(SNP_FW_CBIT_POS != SNP_HOST_CBIT_POS);
+/* The CPU rules (snp-fw-rules.c) answer the ABI's status codes. */
+QEMU_BUILD_BUG_ON(SNP_FW_RULE_INVALID_CONFIG != SEV_RET_INVALID_CONFIG);
+QEMU_BUILD_BUG_ON(SNP_FW_RULE_WBINVD_REQUIRED != SEV_RET_WBINVD_REQUIRED);
+QEMU_BUILD_BUG_ON(SNP_FW_RULE_SYSCFG_SNP_EN != SYSCFG_SNP_EN);
 
 /* ---- system memory as the firmware sees it ----------------------------- */
 
@@ -99,6 +110,98 @@ uint32_t snp_fw_write(SnpFw *fw, hwaddr pa, const void *buf, hwaddr len)
     return ret;
 }
 
+/* ---- what the firmware requires of every CPU ---------------------------- */
+
+/* Every CPU's state as the rules see it, in CPU order; g_free() it. */
+static SnpFwCpu *snp_fw_cpus(unsigned int *n)
+{
+    CPUState *cs;
+    SnpFwCpu *c;
+    unsigned int i = 0;
+
+    *n = 0;
+    CPU_FOREACH(cs) {
+        (*n)++;
+    }
+    c = g_new0(SnpFwCpu, *n);
+    CPU_FOREACH(cs) {
+        CPUX86State *env = &X86_CPU(cs)->env;
+
+        c[i].vm_hsave_pa = env->vm_hsave;
+        c[i].syscfg = env->snp_syscfg;
+        c[i].rmp_base = env->snp_rmp_base;
+        c[i].rmp_end = env->snp_rmp_end;
+        c[i].wbinvd = env->snp_wbinvd;
+        i++;
+    }
+    return c;
+}
+
+/*
+ * Log one check of @rule made by command @cmd (one "rule ..." line in the
+ * firmware log, which l3-model.sh reads); returns its status.
+ */
+static uint32_t snp_fw_rule_log(SnpFw *fw, const char *rule, const char *cmd,
+                                unsigned int n, const SnpFwRuleCheck *c)
+{
+    char line[192];
+
+    snp_fw_rule_format(line, sizeof(line), rule, cmd, n, c);
+    snp_fw_log(fw, "%s", line);
+    if (!c->ok) {
+        qemu_log_mask(LOG_GUEST_ERROR, "snp-psp: %s\n", line);
+    }
+    return c->ok ? SEV_RET_SUCCESS : c->status;
+}
+
+/*
+ * The WBINVD epoch: every CPU's record of a WBINVD (the TCG helper of
+ * WBINVD sets it, see snp-insn.c) is cleared whenever a command may leave
+ * cache lines behind that a later guest or the host must not see.
+ */
+void snp_fw_caches_dirty(SnpFw *fw, const char *why)
+{
+    CPUState *cs;
+
+    CPU_FOREACH(cs) {
+        X86_CPU(cs)->env.snp_wbinvd = false;
+    }
+    snp_fw_log(fw, "wbinvd-epoch after=%s", why);
+}
+
+/* Every CPU executed WBINVD in this epoch: WBINVD_REQUIRED otherwise. */
+static uint32_t snp_fw_check_wbinvd(SnpFw *fw, const char *rule,
+                                    const char *cmd)
+{
+    unsigned int n;
+    g_autofree SnpFwCpu *c = snp_fw_cpus(&n);
+    SnpFwRuleCheck r = snp_fw_rule_wbinvd_done(c, n);
+
+    return snp_fw_rule_log(fw, rule, cmd, n, &r);
+}
+
+/*
+ * SNP_INIT(_EX) of every CPU: the same SYSCFG.SNP_EN, RMP_BASE and RMP_END
+ * everywhere, SNP_EN set with an active RMP, MSR_VM_HSAVE_PA clear.
+ */
+static uint32_t snp_fw_check_init_cpus(SnpFw *fw, const char *cmd)
+{
+    unsigned int n;
+    g_autofree SnpFwCpu *c = snp_fw_cpus(&n);
+    SnpFwRuleCheck r = snp_fw_rule_msrs_agree(c, n);
+    uint32_t ret;
+
+    ret = snp_fw_rule_log(fw, SNP_FW_RULE_MSRS_AGREE, cmd, n, &r);
+    if (ret) {
+        return ret;
+    }
+    if (!(c[0].syscfg & SYSCFG_SNP_EN) || !snp_rmp_is_active()) {
+        return SEV_RET_RMP_INITIALIZATION_FAILED;
+    }
+    r = snp_fw_rule_hsave_clear(c, n);
+    return snp_fw_rule_log(fw, SNP_FW_RULE_HSAVE_CLEAR, cmd, n, &r);
+}
+
 /* ---- legacy SEV platform ----------------------------------------------- */
 
 static uint32_t sev_platform_status(SnpFw *fw, hwaddr buf)
@@ -161,23 +264,12 @@ static uint32_t sev_init(SnpFw *fw, hwaddr buf, bool ex)
     }
     fw->sev_state = SEV_STATE_INIT;
     fw->sev_es = init.flags & 1;
+    /* INIT is followed by WBINVD and DF_FLUSH (facts sheet 4.1). */
+    snp_fw_caches_dirty(fw, ex ? "init-ex" : "init");
     return SEV_RET_SUCCESS;
 }
 
 /* ---- SNP platform ------------------------------------------------------- */
-
-/* SNP needs SYSCFG.SNP_EN on every CPU, and so an active RMP. */
-static bool snp_enabled_on_all_cpus(void)
-{
-    CPUState *cs;
-
-    CPU_FOREACH(cs) {
-        if (!(X86_CPU(cs)->env.snp_syscfg & SYSCFG_SNP_EN)) {
-            return false;
-        }
-    }
-    return snp_rmp_is_active();
-}
 
 /*
  * SNP_INIT_EX's range list: one page, a u32 count and 16-byte entries of
@@ -291,8 +383,9 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
     if (fw->snp_init || fw->sev_state != SEV_STATE_UNINIT) {
         return SEV_RET_INVALID_PLATFORM_STATE;
     }
-    if (!snp_enabled_on_all_cpus()) {
-        return SEV_RET_RMP_INITIALIZATION_FAILED;
+    ret = snp_fw_check_init_cpus(fw, ex ? "snp-init-ex" : "snp-init");
+    if (ret) {
+        return ret;
     }
     if (ex) {
         ret = snp_fw_read(buf, b, sizeof(b));
@@ -322,6 +415,8 @@ static uint32_t snp_init(SnpFw *fw, hwaddr buf, bool ex)
     fw->snp_init = true;
     fw->rmp_initialized = true;
     snp_iommu_logs_take(fw);
+    /* SNP_INIT is followed by WBINVD and SNP_DF_FLUSH (facts sheet 4.1). */
+    snp_fw_caches_dirty(fw, ex ? "snp-init-ex" : "snp-init");
     return SEV_RET_SUCCESS;
 }
 
@@ -346,6 +441,16 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
     /* Legacy SEV goes down first, and every guest. */
     if (fw->sev_state != SEV_STATE_UNINIT || snp_fw_has_guests(fw)) {
         return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    /* Like DF_FLUSH: no stale line of a past guest in any CPU's caches. */
+    if (fw->snp_init) {
+        uint32_t ret = snp_fw_check_wbinvd(fw, SNP_FW_RULE_WBINVD_SHUTDOWN,
+                                           ex ? "snp-shutdown-ex"
+                                              : "snp-shutdown");
+
+        if (ret) {
+            return ret;
+        }
     }
     /* Past guests' data may still sit in the caches: DF_FLUSH first. */
     if (!bitmap_empty(fw->asid_dirty, SNP_FW_NR_ASIDS)) {
@@ -550,11 +655,21 @@ void snp_fw_log(SnpFw *fw, const char *fmt, ...)
     fflush(fw->digest_log);
 }
 
-/* DF_FLUSH makes the ASIDs of decommissioned guests reusable. */
+/*
+ * DF_FLUSH makes the ASIDs of decommissioned guests reusable, once every
+ * CPU has written its caches back and invalidated them.
+ */
 static uint32_t snp_df_flush(SnpFw *fw, bool snp)
 {
+    uint32_t ret;
+
     if (snp ? !fw->snp_init : fw->sev_state == SEV_STATE_UNINIT) {
         return SEV_RET_INVALID_PLATFORM_STATE;
+    }
+    ret = snp_fw_check_wbinvd(fw, SNP_FW_RULE_WBINVD_DF_FLUSH,
+                              snp ? "snp-df-flush" : "df-flush");
+    if (ret) {
+        return ret;
     }
     bitmap_zero(fw->asid_dirty, SNP_FW_NR_ASIDS);
     return SEV_RET_SUCCESS;

@@ -21,6 +21,7 @@
 #include "snp-launch-digest.h"
 #include "snp-fw-attest.h"
 #include "snp-fw-buf.h"
+#include "snp-fw-rules.h"
 
 /* What the model's firmware reports about itself (test values) */
 #define SNP_FW_API_MAJOR        1
@@ -63,6 +64,7 @@ enum {
     SEV_RET_SUCCESS = 0x00,
     SEV_RET_INVALID_PLATFORM_STATE = 0x01,
     SEV_RET_INVALID_GUEST_STATE = 0x02,
+    SEV_RET_INVALID_CONFIG = 0x03,
     SEV_RET_INVALID_LEN = 0x04,
     SEV_RET_POLICY_FAILURE = 0x07,
     SEV_RET_INACTIVE = 0x08,
@@ -71,6 +73,7 @@ enum {
     SEV_RET_BAD_MEASUREMENT = 0x0b,
     SEV_RET_ASID_OWNED = 0x0c,
     SEV_RET_INVALID_ASID = 0x0d,
+    SEV_RET_WBINVD_REQUIRED = 0x0e,
     SEV_RET_DFFLUSH_REQUIRED = 0x0f,
     SEV_RET_INVALID_GUEST = 0x10,
     SEV_RET_INVALID_COMMAND = 0x11,
@@ -156,6 +159,12 @@ uint32_t snp_fw_read(hwaddr pa, void *buf, hwaddr len);
 uint32_t snp_fw_write(SnpFw *fw, hwaddr pa, const void *buf, hwaddr len);
 bool snp_fw_is_ram(hwaddr pa, hwaddr len);
 uint32_t snp_fw_check_output(SnpFw *fw, hwaddr pa, hwaddr len);
+
+/*
+ * Start a new WBINVD epoch after command @why (snp-fw.c): DF_FLUSH,
+ * SNP_DF_FLUSH and SNP_SHUTDOWN(_EX) need a WBINVD on every CPU after it.
+ */
+void snp_fw_caches_dirty(SnpFw *fw, const char *why);
 
 /* Guest commands (snp-fw-guest.c) */
 SnpGuest *snp_fw_find_guest(SnpFw *fw, hwaddr gctx);

@@ -23,6 +23,9 @@
  *   -device snp-psp,digest-log=FILE
  * Test keys for attestation (make-test-keys.sh):
  *   -device snp-psp,keys=DIR
+ * A MSR_VM_HSAVE_PA left set on every CPU at reset, which SNP_INIT refuses
+ * until the host clears it (a test knob; hardware resets it to 0):
+ *   -device snp-psp,stale-hsave=ADDR
  *
  * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
  *
@@ -71,6 +74,7 @@ struct SnpPspState {
 
     SnpFw fw;
     char *keys_dir;
+    uint64_t stale_hsave;
 };
 
 static void psp_update_irq(SnpPspState *s, bool raise)
@@ -232,6 +236,8 @@ static void psp_realize(PCIDevice *pdev, Error **errp)
     if (!psp_load_keys(s, errp)) {
         return;
     }
+    /* Before the machine's first reset, which resets the CPUs. */
+    snp_host_set_reset_hsave(s->stale_hsave);
 
     pci_config_set_interrupt_pin(pdev->config, 1);
     memory_region_init_io(&s->mmio, OBJECT(s), &psp_mmio_ops, s, "snp-psp",
@@ -293,6 +299,7 @@ static void psp_instance_init(Object *obj)
 static Property psp_properties[] = {
     DEFINE_PROP_STRING("digest-log", SnpPspState, fw.digest_log_path),
     DEFINE_PROP_STRING("keys", SnpPspState, keys_dir),
+    DEFINE_PROP_UINT64("stale-hsave", SnpPspState, stale_hsave, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 

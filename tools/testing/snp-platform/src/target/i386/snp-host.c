@@ -16,6 +16,8 @@
 /* Where the machine put the RMP; every CPU's MSRs come from here at reset. */
 static uint64_t snp_rmp_base;
 static uint64_t snp_rmp_end;
+/* MSR_VM_HSAVE_PA at reset: 0, as on hardware, unless a test asks */
+static uint64_t snp_reset_hsave;
 
 void snp_host_cpuid(uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
                     uint32_t *edx)
@@ -40,6 +42,24 @@ void snp_host_cpu_reset(CPUX86State *env)
     env->snp_hwcr = HWCR_SMMLOCK;
     env->snp_rmp_base = snp_rmp_base;
     env->snp_rmp_end = snp_rmp_end;
+    env->vm_hsave = snp_reset_hsave;
+    /* Nothing is written back yet: the firmware's WBINVD rules start here. */
+    env->snp_wbinvd = false;
+}
+
+void snp_host_set_reset_hsave(uint64_t pa)
+{
+    snp_reset_hsave = pa;
+}
+
+/*
+ * The SNP firmware wants a WBINVD on every CPU before DF_FLUSH and
+ * SNP_SHUTDOWN (snp-fw.c); it reads this record, and clears it on every
+ * CPU when a command leaves cache lines behind.
+ */
+void snp_host_wbinvd(CPUX86State *env)
+{
+    env->snp_wbinvd = true;
 }
 
 bool snp_host_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)

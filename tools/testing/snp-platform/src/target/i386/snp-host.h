@@ -40,6 +40,13 @@
 void snp_host_cpuid(uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
                     uint32_t *edx);
 void snp_host_cpu_reset(CPUX86State *env);
+/*
+ * Test knob (snp-psp's stale-hsave): every CPU comes out of reset with
+ * MSR_VM_HSAVE_PA = @pa, as a hypervisor that ran before may leave it.
+ */
+void snp_host_set_reset_hsave(uint64_t pa);
+/* WBINVD executed (the TCG helper, tcg/sysemu/snp-insn.c) */
+void snp_host_wbinvd(CPUX86State *env);
 bool snp_host_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val);
 int snp_host_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val);
 void snp_host_add_ram_e820(X86MachineState *x86ms);

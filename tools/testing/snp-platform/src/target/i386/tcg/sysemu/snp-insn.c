@@ -1,5 +1,6 @@
 /*
- * SNP platform model: the SNP instructions of group 7 (0F 01 FE/FF).
+ * SNP platform model: the SNP instructions of group 7 (0F 01 FE/FF), and
+ * what the SNP firmware needs to know of WBINVD (0F 09).
  *
  *   F2 0F 01 FE  RMPUPDATE  host    RAX = SPA, RCX = address of the state
  *   F3 0F 01 FF  PSMASH     host    RAX = SPA of a 2 MiB page
@@ -9,6 +10,10 @@
  * The host instructions need SYSCFG.SNP_EN and 64-bit mode outside a guest
  * (#UD otherwise) and CPL 0 (#GP otherwise), and return their status in
  * EAX. The guest instructions are #UD: the model runs no SNP guest yet.
+ *
+ * WBINVD (not INVD, nor WBNOINVD, F3 0F 09, which leaves the lines in the
+ * caches) is recorded for the firmware's WBINVD_REQUIRED rule once it is
+ * past its CPL and intercept checks.
  *
  * Part of the SEV-SNP for Linux 6.1 test platform, not of upstream QEMU.
  *
@@ -44,6 +49,11 @@ static uint32_t snp_rmpupdate(CPUX86State *env, uintptr_t ra)
         return RMP_RET_FAIL_INPUT;
     }
     return snp_rmp_update(env->regs[R_EAX], &st);
+}
+
+void helper_snp_wbinvd(CPUX86State *env)
+{
+    snp_host_wbinvd(env);
 }
 
 void helper_snp_rmp_insn(CPUX86State *env, uint32_t op)
