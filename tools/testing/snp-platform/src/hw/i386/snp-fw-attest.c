@@ -10,6 +10,7 @@
 #include <nettle/hmac.h>
 #include <nettle/memops.h>
 #include "snp-fw-attest.h"
+#include "snp-le.h"
 
 
 static void gcm_start(struct gcm_aes256_ctx *ctx, const uint8_t key[32],
@@ -74,24 +75,6 @@ bool snp_msg_open(const uint8_t key[32], uint64_t seqno,
 #define REPORT_RSP_SIZE         (0x20 + SNP_REPORT_SIZE)
 #define KEY_REQ_SIZE            32
 #define KEY_RSP_SIZE            64
-
-static uint64_t ld_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-
-    while (n--) {
-        v = v << 8 | p[n];
-    }
-    return v;
-}
-
-static void st_le(uint8_t *p, uint64_t v, int n)
-{
-    while (n--) {
-        *p++ = v;
-        v >>= 8;
-    }
-}
 
 static bool all_zero(const uint8_t *p, size_t n)
 {

@@ -7,16 +7,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "snp-fw-buf.h"
-
-static uint64_t ld_le(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-
-    while (n--) {
-        v = v << 8 | p[n];
-    }
-    return v;
-}
+#include "snp-le.h"
 
 uint64_t snp_fw_ld_spa(const uint8_t *field)
 {

@@ -13,13 +13,9 @@
 #include <string.h>
 #include <nettle/sha2.h>
 #include "snp-fw-crypto.h"
+#include "snp-le.h"
 
 #define P384_COORD_SIZE         72      /* as the ABI stores them */
-
-static uint32_t ld_le32(const uint8_t *p)
-{
-    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* A 72-byte little-endian number */
 static void import_le72(mpz_t z, const uint8_t *p)
@@ -54,7 +50,7 @@ bool snp_ecdsa_p384_verify(const uint8_t pubkey[SNP_PUBKEY_SIZE],
     mpz_t x, y;
     bool ok = false;
 
-    if (ld_le32(pubkey) != SNP_CURVE_P384) {
+    if (ld_le(pubkey, 4) != SNP_CURVE_P384) {
         return false;
     }
     ecc_point_init(&pub, nettle_get_secp_384r1());
