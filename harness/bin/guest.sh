@@ -26,6 +26,16 @@ pack_initramfs() {
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
 }
 
+# copy_libs BINARY ROOT: the shared libraries BINARY needs (ldd), with the
+# dynamic loader, into the same paths under ROOT.
+copy_libs() {
+	local lib
+	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+		mkdir -p "$2/${lib%/*}"
+		cp -L "$lib" "$2/$lib"
+	done
+}
+
 # test_prog NAME: build tools/testing/snp-platform/tests/NAME.c static (with
 # kselftest.h of the assembled tree) into out/snp-tests/NAME, once per
 # content of the source and the headers; prints the binary's path, or the

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES="bc bison build-essential busybox-static ca-certificates ccache cpio
-	dpkg-dev flex gawk git kmod libc6-dev libelf-dev libssl-dev perl python3
+	dpkg-dev flex gawk git kexec-tools kmod libc6-dev libelf-dev libssl-dev perl python3
 	python3-sphinx qemu-system-x86 qemu-utils rsync sparse xz-utils zstd
 	meson ninja-build pkg-config libglib2.0-dev libpixman-1-dev libfdt-dev
 	zlib1g-dev nettle-dev libgmp-dev libgnutls28-dev seabios openssl

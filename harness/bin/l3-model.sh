@@ -49,15 +49,40 @@ cat "$l2_initrd" "$VOUT/l3-extra.cpio.gz" >"$initrd"
 # on the model, from the L2 initramfs.
 nested=(x86_64/svm_nested_soft_inject_test x86_64/svm_vmcall_test
 	x86_64/svm_int_ctl_test x86_64/hyperv_svm_test x86_64/state_test)
-# fi_start NAME OPTS: boot (boot checks only, then the unload of the PSP
-# driver) with the PSP's fault injection OPTS, in the background. TCG runs
-# a guest in one host thread, so two boots at a time use both cores; never
-# more, so that no guest runs slower than alone.
+# The kdump boot's initramfs (harness/l3-kdump/init): busybox, kexec with
+# its libraries, snp-platform-status; the first kernel's copy adds the
+# kernel and that same archive as the crash kernel's under /kdump.
+kd=$VOUT/l3-kdump-root
+rm -rf "$kd"
+mkdir -p "$kd"/{bin,sbin,dev,proc,sys,tmp,tests,lib,kdump}
+cp /bin/busybox "$kd/bin/busybox"
+install -m 755 "$HARNESS/l3-kdump/init" "$kd/init"
+cp "$HARNESS/initramfs/ktap.sh" "$kd/lib/"
+cp "$status_prog" "$kd/tests/snp-platform-status"
+if ! kexec=$(command -v kexec || command -v /usr/sbin/kexec); then
+	result FAIL L3 model:kdump "no kexec here (harness/bin/install-deps.sh installs kexec-tools)"
+	kd=""
+else
+	cp "$kexec" "$kd/sbin/kexec"
+	copy_libs "$kexec" "$kd"
+	mkdir -p "$VOUT/l3-kdump-outer/kdump"
+	pack_initramfs "$kd" "$VOUT/l3-kdump-outer/kdump/initrd.cpio.gz"
+	cp "$OBJ/arch/x86/boot/bzImage" "$VOUT/l3-kdump-outer/kdump/bzImage"
+	pack_initramfs "$VOUT/l3-kdump-outer" "$VOUT/l3-kdump-extra.cpio.gz"
+	cat "$VOUT/l3-kdump-outer/kdump/initrd.cpio.gz" "$VOUT/l3-kdump-extra.cpio.gz" \
+		>"$VOUT/l3-kdump.cpio.gz"
+fi
+
+# fi_start NAME OPTS [INITRD ARGS]: boot (boot checks only, then the unload
+# of the PSP driver; or INITRD with kernel arguments ARGS) with the PSP's
+# fault injection OPTS, in the background. TCG runs a guest in one host
+# thread, so two boots at a time use both cores; never more, so that no
+# guest runs slower than alone.
 declare -A fi_pid
 fi_start() {
-	log "booting the test kernel on the model with $2"
-	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS="l2.bootonly l2.unload" \
-		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "$initrd" \
+	log "booting the test kernel on the model with ${2:-${4:-}}"
+	MODEL_PSP_OPTS=$2 QEMU_MODEL=1 KERNEL_ARGS=${4:-"l2.bootonly l2.unload"} \
+		"$HARNESS/bin/qemu-boot.sh" "$OBJ/arch/x86/boot/bzImage" "${3:-$initrd}" \
 		"$VOUT/l3-model-$1.log" "${L3_TIMEOUT:-300}" &
 	fi_pid[$1]=$!
 }
@@ -273,6 +298,12 @@ else
 	result FAIL L3 model:psp-shutdown-failure "${err:-no 'SNP_SHUTDOWN_EX failed' line} (qemu rc=$rc), log: $fi_log"
 fi
 
+# kdump: the first kernel reserves memory with crashkernel=, loads itself
+# as the crash kernel and panics (harness/l3-kdump/init).
+kd_fw_log=$VOUT/l3-kdump-fw.log
+rm -f "$kd_fw_log"
+[ -z "$kd" ] || fi_start kdump "digest-log=$kd_fw_log" "$VOUT/l3-kdump.cpio.gz" "crashkernel=256M"
+
 # The first SNP_PAGE_RECLAIM of the shutdown fails (the two before it give
 # back the pages of /dev/sev's SNP and legacy PLATFORM_STATUS): that page is
 # leaked and reported, and the shutdown goes on.
@@ -286,4 +317,54 @@ if [ -n "$err" ] && [ "$leaked_before" = "total: 0" ] && [ "$leaked_after" = "to
 	result PASS L3 model:psp-shutdown-reclaim-failure "${err#SEV-SNP: }; leaked pages ${leaked_before#total: } -> ${leaked_after#total: }; SNP shut down"
 else
 	result FAIL L3 model:psp-shutdown-reclaim-failure "${err:-no reclaim failure}; leaked ${leaked_before:-?} -> ${leaked_after:-?} (qemu rc=$rc), log: $fi_log"
+fi
+
+# The crash kernel must find the platform usable: the crashed kernel's
+# panic notifier shut SNP down with SNP_SHUTDOWN_EX and IOMMU_SNP_SHUTDOWN
+# set, after every CPU wrote its caches back (the model's rule
+# wbinvd-before-snp-shutdown), so the crash kernel, whose PSP driver leaves
+# the firmware alone as 6.12's does in a kdump kernel, finds it
+# uninitialised (SNP_PLATFORM_STATUS state 0) and the IOMMU's logs the
+# host's again; the RMP stays enabled and the crashed kernel's memory is
+# readable.
+[ -n "$kd" ] || exit 0
+fi_wait kdump
+sed '/^KDUMP-CRASH-KERNEL$/,$d' "$fi_log" >"$fi_log.first"
+first=$(ktap --all "$fi_log.first")
+sed -n '/^KDUMP-CRASH-KERNEL$/,$p' "$fi_log" >"$fi_log.crash"
+second=$(ktap --all "$fi_log.crash")
+missing=""
+for t in boot snp-host snp-platform-status crashkernel kexec-load; do
+	[ "$(ktap_status "$first" "$t")" = PASS ] || missing="$missing $t"
+done
+sed '/^KDUMP-PANIC$/,$d' "$fi_log.first" >"$fi_log.before"
+if [ -z "$missing" ] && grep -q '^KDUMP-PANIC$' "$fi_log" &&
+	! dmesg_bad "$fi_log.before" >&2; then
+	result PASS L3 model:kdump-load "$(ktap_detail "$first" crashkernel); $(ktap_detail "$first" kexec-load)"
+else
+	result FAIL L3 model:kdump-load "failed or missing in the first kernel:${missing:- none} (qemu rc=$rc), log: $fi_log"
+fi
+rule=$(grep -E '^rule wbinvd-before-snp-shutdown ' "$kd_fw_log" 2>/dev/null || true)
+down=$(grep -E '^snp-shutdown-ex iommu-snp-shutdown=' "$kd_fw_log" 2>/dev/null || true)
+# A shutdown counts only when the first kernel's end was the panic: the
+# crash kernel started, and the first kernel never got to power off.
+if [ -n "$rule" ] && ! grep -q ' fail ' <<<"$rule" && [ "$down" = "snp-shutdown-ex iommu-snp-shutdown=1" ] &&
+	grep -q '^KDUMP-CRASH-KERNEL$' "$fi_log" && ! grep -q '^KDUMP-NO-CRASH-KERNEL$' "$fi_log"; then
+	result PASS L3 model:kdump-snp-shutdown "at the panic: ${rule#rule }; $down"
+else
+	result FAIL L3 model:kdump-snp-shutdown "${rule:-no SNP_SHUTDOWN}; ${down:-SNP_SHUTDOWN_EX did not succeed}; crash kernel $(grep -q '^KDUMP-CRASH-KERNEL$' "$fi_log" && echo started || echo 'not started'), log: $kd_fw_log"
+fi
+st=$(ktap_get "$second" snp-platform-status:SNP_PLATFORM_STATUS)
+left=$(dmesg_dump "$fi_log.crash" | grep -m1 'SEV-SNP: not initialised in a kdump kernel' || true)
+if [ "$(ktap_status "$second" boot)" = PASS ] && [ "$(ktap_status "$second" snp-host)" = PASS ] &&
+	[ "${st%%$'\t'*}" = PASS ] && [[ " ${st#*$'\t'} " =~ \ state\ 0\  ]] &&
+	[ -n "$left" ] && [ "$(ktap_status "$second" vmcore)" = PASS ]; then
+	result PASS L3 model:kdump-crash-kernel "SNP host enabled, firmware shut down: SNP_PLATFORM_STATUS ${st#*$'\t'}; vmcore $(ktap_detail "$second" vmcore)"
+else
+	result FAIL L3 model:kdump-crash-kernel "boot: $(ktap_get "$second" boot | tr '\t' ' '); snp-host: $(ktap_get "$second" snp-host | tr '\t' ' '); SNP_PLATFORM_STATUS: ${st:-none}; ${left:-no 'not initialised in a kdump kernel' line}; vmcore: $(ktap_get "$second" vmcore | tr '\t' ' '), log: $fi_log"
+fi
+if dmesg_done "$fi_log.crash" && ! dmesg_bad "$fi_log.crash" >&2; then
+	result PASS L3 model:kdump-dmesg "no WARN, BUG, oops or lockdep report in the crash kernel"
+else
+	result FAIL L3 model:kdump-dmesg "the crash kernel warned or did not finish, log: $fi_log"
 fi

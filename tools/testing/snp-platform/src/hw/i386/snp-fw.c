@@ -461,6 +461,8 @@ static uint32_t snp_shutdown(SnpFw *fw, hwaddr buf, bool ex)
     if (ldl_le_p(&b[4]) & 1) {
         snp_iommu_logs_release(fw);
     }
+    snp_fw_log(fw, "%s iommu-snp-shutdown=%u",
+               ex ? "snp-shutdown-ex" : "snp-shutdown", ldl_le_p(&b[4]) & 1);
     return SEV_RET_SUCCESS;
 }
 
